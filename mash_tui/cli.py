@@ -1,0 +1,296 @@
+"""The `mash-tui` command: opens the app, or runs one job and exits.
+
+Exit codes: 0 success, 1 a user error said in one line on stderr (never a
+traceback), 2 a usage error from argparse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mash_tui import __version__
+from mash_tui.config import ENV_THRESHOLDS, current_login, database_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from mash_tui.clock import Clock
+    from mash_tui.services import Services
+
+
+class CliError(Exception):
+    """A user error: printed as one line, exit status 1."""
+
+
+@dataclass
+class Runtime:
+    """What a command needs, built only when it is first asked for (keeps --help fast)."""
+
+    database: str | None = None
+    thresholds: str | None = None
+    clock: Clock | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+    _services: Services | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return database_url(self.database)
+
+    def engine(self, *, migrate: bool = True) -> Engine:
+        if self._engine is None:
+            from mash_tui.db import has_tables, make_engine, needs_upgrade, upgrade
+
+            engine = make_engine(self.url)
+            if migrate:
+                try:
+                    empty = not has_tables(engine)
+                    behind = empty or needs_upgrade(engine)
+                except Exception as exc:
+                    raise CliError(f"cannot open the database: {first_line(exc)}") from exc
+                if behind:
+                    if empty or engine.dialect.name == "sqlite":
+                        upgrade(engine)
+                    else:
+                        raise CliError(
+                            "the database schema is out of date: run `mash-tui db upgrade`"
+                        )
+            self._engine = engine
+        return self._engine
+
+    def framework(self) -> Any:
+        from mash_tui.levels import load_builtin, load_framework
+
+        path = self.thresholds or os.environ.get(ENV_THRESHOLDS)
+        return load_framework(path) if path else load_builtin()
+
+    def services(self) -> Services:
+        if self._services is None:
+            from mash_tui.services import Services
+
+            self._services = Services(self.engine(), self.clock, framework=self.framework())
+        return self._services
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error, for a one-line message."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def parse_date(text: str) -> date:
+    """dd/mm/yyyy or yyyy-mm-dd."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date (use dd/mm/yyyy or yyyy-mm-dd)")
+
+
+# ---------------------------------------------------------------- commands
+def cmd_run(rt: Runtime, args: argparse.Namespace) -> int:
+    from mash_tui.app import MashApp
+
+    app = MashApp(
+        database=rt.database,
+        thresholds=rt.thresholds,
+        username=current_login(),
+        demo=getattr(args, "demo", False),
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_db_upgrade(rt: Runtime, args: argparse.Namespace) -> int:
+    from mash_tui.db import current_revision, make_engine, upgrade
+
+    engine = make_engine(rt.url)
+    upgrade(engine)
+    print(f"database at revision {current_revision(engine)}: {engine.url.render_as_string()}")
+    return 0
+
+
+def cmd_demo(rt: Runtime, args: argparse.Namespace) -> int:
+    from mash_tui.demo import generate
+
+    summary = generate(
+        rt.services(),
+        contacts=args.contacts,
+        seed=args.seed,
+        until=args.until,
+        login=current_login(),
+    )
+    print(summary)
+    return 0
+
+
+def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
+    from mash_tui.importer import import_csv
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {path}")
+    count = import_csv(rt.services(), current_login(), path)
+    print(f"imported {count} contacts from {path}")
+    return 0
+
+
+def cmd_users_add(rt: Runtime, args: argparse.Namespace) -> int:
+    services = rt.services()
+    actor = None if not services.has_users() else current_login()
+    user = services.add_user(actor, args.username, args.name or args.username, args.role)
+    print(f"added {user.username} ({user.role})")
+    return 0
+
+
+def cmd_users_list(rt: Runtime, args: argparse.Namespace) -> int:
+    for user in rt.services().list_users():
+        state = "active" if user.active else "disabled"
+        print(f"{user.username}\t{user.role}\t{state}\t{user.display_name}")
+    return 0
+
+
+def cmd_users_disable(rt: Runtime, args: argparse.Namespace) -> int:
+    user = rt.services().set_user_active(current_login(), args.username, False)
+    print(f"disabled {user.username}")
+    return 0
+
+
+def cmd_users_enable(rt: Runtime, args: argparse.Namespace) -> int:
+    user = rt.services().set_user_active(current_login(), args.username, True)
+    print(f"enabled {user.username}")
+    return 0
+
+
+def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
+    result = rt.services().verify_audit()
+    if not result.ok:
+        raise CliError(f"audit trail broken: {result.message}")
+    print(result.message)
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mash-tui",
+        description="MASH front-door screening: contacts, consent, Level of Need and the 24-hour clock.",
+    )
+    parser.add_argument("--version", action="version", version=f"mash-tui {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $MASH_TUI_DATABASE_URL or the SQLite file in your data folder)",
+    )
+    parser.add_argument(
+        "--thresholds",
+        metavar="PATH",
+        help="a council's Level-of-Need framework TOML (default: $MASH_TUI_THRESHOLDS or the built-in)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app with demo data loaded first"
+    )
+    parser.set_defaults(handler=cmd_run)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="open the app (the default)")
+    run.add_argument("--demo", action="store_true", help="load demo data before opening")
+    run.set_defaults(handler=cmd_run)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(
+        metavar="ACTION", required=True
+    )
+    db.add_parser("upgrade", help="create or upgrade the schema (Alembic)").set_defaults(
+        handler=cmd_db_upgrade
+    )
+
+    demo = sub.add_parser("demo", help="add a realistic, reproducible set of demo contacts")
+    demo.add_argument("--contacts", type=int, default=300, help="how many contacts (default 300)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.add_argument(
+        "--until", type=parse_date, default=None, help="last day of demo data (default: today)"
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    imp = sub.add_parser("import", help="import data").add_subparsers(metavar="WHAT", required=True)
+    contacts = imp.add_parser(
+        "contacts", help="import contacts from a CSV file (see docs/import.md)"
+    )
+    contacts.add_argument("file", help="the CSV file")
+    contacts.set_defaults(handler=cmd_import_contacts)
+
+    users = sub.add_parser("users", help="user records and roles").add_subparsers(
+        metavar="ACTION", required=True
+    )
+    add = users.add_parser("add", help="add a user (the first user needs no manager)")
+    add.add_argument("username", help="their operating-system login")
+    add.add_argument("--name", help="display name")
+    add.add_argument("--role", choices=["screener", "manager", "admin"], default="screener")
+    add.set_defaults(handler=cmd_users_add)
+    users.add_parser("list", help="list users").set_defaults(handler=cmd_users_list)
+    disable = users.add_parser("disable", help="disable a user")
+    disable.add_argument("username")
+    disable.set_defaults(handler=cmd_users_disable)
+    enable = users.add_parser("enable", help="re-enable a user")
+    enable.add_argument("username")
+    enable.set_defaults(handler=cmd_users_enable)
+
+    audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        metavar="ACTION", required=True
+    )
+    audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
+
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Other modules (reports, exports) add their sub-commands here.
+EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def _register_reports(sub: Any) -> None:
+    try:
+        from mash_tui.report_cli import register
+    except ImportError:
+        return
+    register(sub)
+
+
+EXTRA_COMMANDS.append(_register_reports)
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    rt = Runtime(database=args.database, thresholds=args.thresholds, clock=clock)
+    try:
+        return int(args.handler(rt, args) or 0)
+    except KeyboardInterrupt:
+        print("mash-tui: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # every failure a person can cause ends in one line
+        from mash_tui.errors import MashError
+
+        known = (CliError, MashError, ValueError, OSError)
+        try:
+            from mash_tui.db import DatabaseError
+
+            known = (*known, DatabaseError)
+        except ImportError:
+            pass
+        if isinstance(exc, known) or type(exc).__module__.startswith("sqlalchemy"):
+            print(f"mash-tui: {first_line(exc)}", file=sys.stderr)
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
