@@ -132,11 +132,11 @@ def cmd_demo(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
-    from mash_tui.importer import import_csv
-
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"no such file: {path}")
+    from mash_tui.importer import import_csv
+
     count = import_csv(rt.services(), current_login(), path)
     print(f"imported {count} contacts from {path}")
     return 0
