@@ -279,7 +279,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except Exception as exc:  # every failure a person can cause ends in one line
         from mash_tui.errors import MashError
 
-        known = (CliError, MashError, ValueError, OSError)
+        known: tuple[type[Exception], ...] = (CliError, MashError, ValueError, OSError)
         try:
             from mash_tui.db import DatabaseError
 

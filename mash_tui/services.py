@@ -1293,16 +1293,16 @@ class Services:
         nhs_number: str = "",
     ) -> list[Child]:
         """Children already known by identifier, or by name and date of birth."""
-        conditions = []
+        conditions: list[Any] = []
         nhs = nhs_number.replace(" ", "")
         if nhs:
-            conditions.append(Child.nhs_number == nhs)
+            conditions.append(col(Child.nhs_number) == nhs)
         if last_name.strip() and (first_name.strip() or date_of_birth):
-            name_match = [func.lower(Child.last_name) == last_name.strip().lower()]
+            name_match: list[Any] = [func.lower(Child.last_name) == last_name.strip().lower()]
             if first_name.strip():
                 name_match.append(func.lower(Child.first_name) == first_name.strip().lower())
             if date_of_birth is not None:
-                name_match.append(Child.date_of_birth == date_of_birth)
+                name_match.append(col(Child.date_of_birth) == date_of_birth)
             conditions.append(and_(*name_match))
         if not conditions:
             return []

@@ -67,12 +67,12 @@ def new_contact(services: Services, clock: FrozenClock) -> Contact:
 
 def decided(services: Services, clock: FrozenClock, step: str = "assessment_s17") -> Contact:
     c = new_contact(services, clock)
-    assert c.id is not None
+    cid = c.id or 0
     c = services.record_consent(
-        "scr", c.id, c.version, ConsentInput("given", "scr", "mother", "phone")
+        "scr", cid, c.version, ConsentInput("given", "scr", "mother", "phone")
     )
-    c = services.set_level("scr", c.id, c.version, LevelInput(3, "Needs a multi-agency response"))
-    return services.record_decision("scr", c.id, c.version, decision(step))
+    c = services.set_level("scr", cid, c.version, LevelInput(3, "Needs a multi-agency response"))
+    return services.record_decision("scr", cid, c.version, decision(step))
 
 
 # ---------------------------------------------------------------- intake
