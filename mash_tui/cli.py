@@ -74,7 +74,11 @@ class Runtime:
         if self._services is None:
             from mash_tui.services import Services
 
-            self._services = Services(self.engine(), self.clock, framework=self.framework())
+            from mash_tui.config import deadline_policy
+
+            self._services = Services(
+                self.engine(), self.clock, policy=deadline_policy(), framework=self.framework()
+            )
         return self._services
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platformdirs import user_data_path
+
+if TYPE_CHECKING:
+    from mash_tui.deadlines import DeadlinePolicy
 
 APP_NAME = "mash-tui"
 ENV_DATABASE_URL = "MASH_TUI_DATABASE_URL"
@@ -37,3 +41,42 @@ def current_login() -> str:
     import getpass
 
     return getpass.getuser()
+
+
+ENV_SETTINGS = "MASH_TUI_SETTINGS"
+
+
+def settings_path() -> Path:
+    """The council's settings file: $MASH_TUI_SETTINGS or settings.toml in the config folder."""
+    explicit = os.environ.get(ENV_SETTINGS)
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "settings.toml"
+
+
+def load_settings() -> dict[str, object]:
+    """Read settings.toml if there is one; a broken file is a one-line error, not a crash."""
+    import tomllib
+
+    path = settings_path()
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+
+
+def deadline_policy() -> DeadlinePolicy:
+    """The deadline policy from the [deadlines] table of settings.toml (defaults otherwise)."""
+    from mash_tui.deadlines import DeadlinePolicy
+
+    table = load_settings().get("deadlines", {})
+    if not isinstance(table, dict):
+        raise ValueError(f"{settings_path()}: [deadlines] must be a table")
+    try:
+        return DeadlinePolicy.from_mapping(table)
+    except ValueError as exc:
+        raise ValueError(f"{settings_path()}: {exc}") from exc

@@ -106,3 +106,21 @@ def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "mash-tui: 'nobody' has no mash-tui user record; ask a manager to run `mash-tui users add nobody`"
     )
+
+
+def test_council_deadline_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mash_tui.config import deadline_policy
+    from mash_tui.deadlines import Timescale
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text('[deadlines]\nred = "2h"\ngreen = "3wd"\nwarning_hours = 2\n')
+    monkeypatch.setenv("MASH_TUI_SETTINGS", str(settings))
+    policy = deadline_policy()
+    assert policy.red == Timescale(hours=2) and policy.green == Timescale(working_days=3)
+    assert policy.warning_hours == 2
+    settings.write_text('[deadlines]\ngren = "3wd"\n')
+    assert main(["--database", f"sqlite:///{tmp_path}/z.db", "users", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"mash-tui: {settings}: Unknown deadline setting(s) gren")
