@@ -1356,7 +1356,7 @@ class Services:
     ) -> int:
         """Keep form text as it is typed; cheap enough to call on every change."""
         now = self.clock.now()
-        with self._sessions() as session:
+        with self.write() as session:
             user = self._actor(session, actor)
             draft = session.get(Draft, draft_id) if draft_id is not None else None
             if draft is None or draft.user_id != user.id:
@@ -1372,7 +1372,7 @@ class Services:
                 draft.payload = dict(payload)
                 draft.updated_at = now
             session.add(draft)
-            session.commit()
+            session.flush()
             assert draft.id is not None
             return draft.id
 
@@ -1388,9 +1388,8 @@ class Services:
             )
 
     def discard_draft(self, actor: str, draft_id: int) -> None:
-        with self._sessions() as session:
+        with self.write() as session:
             user = self._actor(session, actor)
             draft = session.get(Draft, draft_id)
             if draft is not None and draft.user_id == user.id:
                 session.delete(draft)
-                session.commit()

@@ -477,3 +477,21 @@ def test_audit_chain_records_every_change(services: Services, clock: FrozenClock
     assert check.ok, check.message
     level = services.history(c.id or 0)[2]
     assert level.username == "scr" and level.after is not None and level.after["level"] == 3
+
+
+def test_drafts_keep_every_field(services: Services) -> None:
+    payload = {
+        "child_first_name": "Zoë",
+        "concern": "[bold]x[/bold]",
+        "children": [{"dob": "01/02/2017"}],
+    }
+    draft_id = services.save_draft("scr", "intake", payload)
+    payload["concern"] = "more text"
+    assert services.save_draft("scr", "intake", payload, draft_id) == draft_id
+    drafts = services.drafts("scr")
+    assert [(d.id, d.payload) for d in drafts] == [(draft_id, payload)]
+    assert services.drafts("scr2") == []
+    services.discard_draft("scr2", draft_id)  # someone else's: untouched
+    assert len(services.drafts("scr")) == 1
+    services.discard_draft("scr", draft_id)
+    assert services.drafts("scr") == []
