@@ -404,16 +404,22 @@ class Services:
             self._audit(session, actor, "export", what, "", None, None, detail)
 
     def verify_audit(self) -> AuditCheck:
-        """Walk the chain; report the first entry altered, inserted or removed."""
+        """Walk the chain; report the first entry altered, inserted or removed.
+
+        Safe while others are working: entries committed during the walk are neither
+        mistaken for removals nor for forgeries.
+        """
         prev_hash = ""
-        expected_id: int | None = None
+        expected_id = 1
         count = 0
         with self.read() as session:
+            # Every entry numbered up to here was committed before the walk began.
+            written_before = self._audit_written(session)
             stream = session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))
             for entry in stream:
                 count += 1
                 assert entry.id is not None
-                if expected_id is not None and entry.id != expected_id:
+                if entry.id != expected_id:
                     return AuditCheck(
                         False,
                         count,
@@ -431,13 +437,27 @@ class Services:
                     return AuditCheck(False, count, entry.id, f"audit entry {entry.id} was altered")
                 prev_hash = entry.hash
                 expected_id = entry.id + 1
-            counter = session.get(Counter, "audit")
-            last = counter.value if counter else 0
-            if expected_id is not None and last >= expected_id:
+            if expected_id <= written_before:
                 return AuditCheck(
                     False, count, expected_id, f"audit entry {expected_id} is missing (removed)"
                 )
+            # Read after the walk, so every genuine entry seen is numbered at or below it.
+            written_after = self._audit_written(session)
+            if expected_id - 1 > written_after:
+                forged = written_after + 1
+                return AuditCheck(
+                    False,
+                    count,
+                    forged,
+                    f"audit entry {forged} was not written by mash-tui (inserted)",
+                )
         return AuditCheck(True, count, None, f"{count} audit entries verified")
+
+    @staticmethod
+    def _audit_written(session: Session) -> int:
+        """How many audit entries mash-tui has numbered (the 'audit' counter, read afresh)."""
+        value = session.exec(select(Counter.value).where(Counter.name == "audit")).first()
+        return value or 0
 
     def history(self, contact_id: int) -> list[AuditEntry]:
         with self.read() as session:
