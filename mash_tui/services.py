@@ -427,6 +427,16 @@ class Services:
                         f"audit entry {expected_id} is missing (removed)",
                     )
                 if entry.prev_hash != prev_hash:
+                    if entry.id > 1 and audit_hash(entry) == entry.hash:
+                        # This entry is intact, so the one before it was rewritten and re-hashed.
+                        bad = entry.id - 1
+                        return AuditCheck(
+                            False,
+                            count,
+                            bad,
+                            f"audit entry {bad} was altered and re-hashed "
+                            f"(entry {entry.id} no longer links to it)",
+                        )
                     return AuditCheck(
                         False,
                         count,
