@@ -5,90 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from test_reports_helpers import Made, make_contact, utc
+from test_reports_helpers import W47, Made, build_w47, make_contact, utc
 
 from mash_tui.clock import FrozenClock
 from mash_tui.deadlines import DeadlinePolicy, Timescale
-from mash_tui.inputs import ChildInput
 from mash_tui.reports import IsoWeek, drilldown, figure_keys, percentile, weekly_summary
 from mash_tui.services import Services
-
-W47 = IsoWeek(2026, 47)  # Monday 16 to Sunday 22 November 2026, GMT throughout.
-AS_AT = utc(2026, 11, 25, 12, 0)
 
 
 @pytest.fixture
 def w47(services: Services, clock: FrozenClock) -> dict[str, Made]:
-    """Ten contacts around 2026-W47 whose figures are worked out by hand in the tests."""
-    m: dict[str, Made] = {}
-    # Two old contacts: H (356 days before I, a repeat) and J (372 days before K, not one).
-    m["H"] = make_contact(
-        services,
-        clock,
-        utc(2025, 11, 25, 10),
-        authorised=utc(2025, 11, 25, 12),
-        child=ChildInput("Hal", "Jones", None, gender="M"),
-    )
-    m["J"] = make_contact(
-        services,
-        clock,
-        utc(2025, 11, 10, 8),
-        authorised=utc(2025, 11, 10, 12),
-        child=ChildInput("Jo", "Brown", None, gender="F"),
-    )
-    # A: received the week before, decided on Monday: 71 hours, 47 past its deadline.
-    m["A"] = make_contact(services, clock, utc(2026, 11, 13, 9), authorised=utc(2026, 11, 16, 8))
-    # B: 12 hours.  C: red, 6 hours (inside 24, two past its 4-hour deadline), consent refused.
-    m["B"] = make_contact(services, clock, utc(2026, 11, 16, 9), authorised=utc(2026, 11, 16, 21))
-    m["C"] = make_contact(
-        services,
-        clock,
-        utc(2026, 11, 17, 10),
-        priority="red",
-        source="6",
-        consent="refused",
-        step="strategy_s47",
-        authorised=utc(2026, 11, 17, 16),
-    )
-    # D: exactly 24 hours, exactly at its deadline: on time both ways. Consent not sought.
-    m["D"] = make_contact(
-        services,
-        clock,
-        utc(2026, 11, 18, 12),
-        source="3A",
-        consent="not_sought",
-        step="advice",
-        authorised=utc(2026, 11, 19, 12),
-    )
-    # E: Saturday night, authorised in the next week; open past its deadline at the week's end.
-    m["E"] = make_contact(services, clock, utc(2026, 11, 21, 20), authorised=utc(2026, 11, 23, 9))
-    # F: Sunday 23:30, still open; within its deadline at the week's end, past it by 25 Nov.
-    m["F"] = make_contact(services, clock, utc(2026, 11, 22, 23, 30), consent=None, step=None)
-    # G: the same child as B again three days later (a repeat): 30 hours.
-    m["G"] = make_contact(
-        services,
-        clock,
-        utc(2026, 11, 19, 9),
-        child_id=m["B"].child_id,
-        step="early_help",
-        authorised=utc(2026, 11, 20, 15),
-    )
-    # I: H's child again (repeat within 12 months): 4 hours, source 1A.
-    m["I"] = make_contact(
-        services,
-        clock,
-        utc(2026, 11, 16, 11),
-        child_id=m["H"].child_id,
-        source="1A",
-        step="nfa",
-        authorised=utc(2026, 11, 16, 15),
-    )
-    # K: J's child again (over 12 months, not a repeat): open, past its deadline.
-    m["K"] = make_contact(
-        services, clock, utc(2026, 11, 17, 8), child_id=m["J"].child_id, consent=None, step=None
-    )
-    clock.set(AS_AT)
-    return m
+    return build_w47(services, clock)
 
 
 def refs(m: dict[str, Made], names: str) -> list[str]:
