@@ -1,0 +1,373 @@
+"""The Textual app: a hub that opens the database off the UI thread and hands over to modes.
+
+The screener mode (My contacts, intake, consent, Level of Need, decision) lives in
+`mash_tui.screens`; the manager mode is imported lazily from `mash_tui.screens.manager`
+(it must expose `ManagerScreen`, a Screen built with no arguments). SQLAlchemy and
+SQLModel are imported only inside the start-up worker so the first paint never waits
+for them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+
+from mash_tui.clock import Clock, SystemClock
+from mash_tui.config import ENV_THRESHOLDS, database_url
+from mash_tui.deadlines import DeadlinePolicy
+from mash_tui.widgets import ErrorModal, first_line
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from mash_tui.levels import Framework
+    from mash_tui.services import Services
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is using the app, as the user record says."""
+
+    login: str
+    display_name: str
+    role: str
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in ("manager", "admin")
+
+
+@dataclass
+class BootResult:
+    """What the start-up worker found: the services, and who (if anyone) may come in."""
+
+    services: Services | None = None
+    outcome: str = "failed"  # ready | first_run | refused | failed
+    message: str = ""
+    identity: Identity | None = None
+    drafts: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    """One command palette entry: what it says, what it does."""
+
+    name: str
+    help: str
+    callback: Callable[[], Any]
+
+
+class MashCommands(Provider):
+    """Command palette entries from the app and from whichever screen is showing."""
+
+    def _commands(self) -> list[PaletteCommand]:
+        app = self.app
+        commands: list[PaletteCommand] = []
+        screen_commands = getattr(self.screen, "palette_commands", None)
+        if callable(screen_commands):
+            commands.extend(screen_commands())
+        if isinstance(app, MashApp):
+            commands.extend(app.palette_commands())
+        return commands
+
+    async def discover(self) -> Hits:
+        for command in self._commands():
+            yield DiscoveryHit(command.name, command.callback, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self._commands():
+            score = matcher.match(command.name)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(command.name), command.callback, help=command.help
+                )
+
+
+def _screener_screen() -> Screen[Any]:
+    from mash_tui.screens.my_contacts import MyContactsScreen
+
+    return MyContactsScreen()
+
+
+def manager_available() -> bool:
+    """Whether another module supplies the manager view (the hook in MODES)."""
+    try:
+        from mash_tui.screens import manager
+    except ImportError:
+        return False
+    return hasattr(manager, "ManagerScreen")
+
+
+def _manager_screen() -> Screen[Any]:
+    """The manager mode: `mash_tui.screens.manager.ManagerScreen`, or a placeholder."""
+    try:
+        from mash_tui.screens.manager import ManagerScreen  # type: ignore[attr-defined]
+    except ImportError as exc:
+        from mash_tui.screens.start import PlaceholderScreen
+
+        return PlaceholderScreen(
+            "Manager view",
+            f"The manager view is not available in this build ({first_line(exc)}).",
+        )
+    screen: Screen[Any] = ManagerScreen()
+    return screen
+
+
+class MashApp(App[int]):
+    """mash-tui: the MASH screener's and manager's terminal app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mash-tui"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "screener": _screener_screen,
+        "manager": _manager_screen,
+    }
+    COMMANDS = App.COMMANDS | {MashCommands}
+    BINDINGS = [
+        Binding("f2", "switch_view('screener')", "My contacts"),
+        Binding("f3", "switch_view('manager')", "Manager view"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        database: str | None = None,
+        thresholds: str | None = None,
+        username: str = "",
+        demo: bool = False,
+        *,
+        clock: Clock | None = None,
+        services: Services | None = None,
+        engine: Engine | None = None,
+        framework: Framework | None = None,
+        demo_contacts: int = 300,
+        cursor_blink: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.thresholds = thresholds
+        self.login = username
+        self.demo = demo
+        self.demo_contacts = demo_contacts
+        self.clock: Clock = clock or (services.clock if services is not None else SystemClock())
+        self.services: Services | None = services
+        self._engine = engine
+        self._framework = framework
+        self.identity: Identity | None = None
+        self.policy = services.policy if services is not None else DeadlinePolicy()
+        self.boot: BootResult | None = None
+        self._cursor_blink = cursor_blink
+
+    # ------------------------------------------------------------------ start-up
+    @property
+    def warning_hours(self) -> float:
+        return self.policy.warning_hours
+
+    def get_default_screen(self) -> Screen[Any]:
+        from mash_tui.screens.start import StartScreen
+
+        return StartScreen()
+
+    def on_mount(self) -> None:
+        self.open_database()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Tests and snapshots need a steady cursor; people get the blinking one."""
+        blink = self._cursor_blink if self._cursor_blink is not None else not self.is_headless
+        if not blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="boot", exit_on_error=False)
+    def open_database(self) -> None:
+        """Build the engine and services, migrate if needed, and find out who this is."""
+        result = BootResult()
+        try:
+            result = self._boot()
+        except Exception as exc:  # shown as a message, never a traceback
+            result = BootResult(outcome="failed", message=first_line(exc))
+        self.call_from_thread(self._booted, result)
+
+    def _boot(self) -> BootResult:
+        from mash_tui.errors import UnknownUser
+
+        services = self.services
+        if services is None:
+            services = self._make_services()
+        result = BootResult(services=services)
+        if not services.has_users():
+            result.outcome = "first_run"
+            return result
+        try:
+            user = services.identify(self.login)
+        except UnknownUser as exc:
+            result.outcome = "refused"
+            result.message = first_line(exc)
+            return result
+        result.identity = Identity(user.username, user.display_name, user.role)
+        result.drafts = services.drafts(self.login)
+        result.outcome = "ready"
+        return result
+
+    def _make_services(self) -> Services:
+        from mash_tui.db import has_tables, make_engine, needs_upgrade, upgrade
+        from mash_tui.levels import load_builtin, load_framework
+        from mash_tui.services import Services
+
+        engine = self._engine or make_engine(database_url(self.database))
+        empty = not has_tables(engine)
+        if empty or needs_upgrade(engine):
+            if empty or engine.dialect.name == "sqlite":
+                upgrade(engine)
+            else:
+                raise RuntimeError("the database schema is out of date: run `mash-tui db upgrade`")
+        framework = self._framework
+        if framework is None:
+            path = self.thresholds or os.environ.get(ENV_THRESHOLDS)
+            framework = load_framework(path) if path else load_builtin()
+        return Services(engine, self.clock, framework=framework)
+
+    def _booted(self, result: BootResult) -> None:
+        from mash_tui.screens.start import FirstRunScreen, NotAllowedScreen, StartScreen
+
+        self.boot = result
+        if result.services is not None:
+            self.services = result.services
+            self.policy = result.services.policy
+        if result.outcome == "ready" and result.identity is not None:
+            self.enter(result.identity, result.drafts)
+        elif result.outcome == "first_run":
+            self.push_screen(FirstRunScreen(self.login))
+        elif result.outcome == "refused":
+            self.push_screen(NotAllowedScreen(self.login, result.message))
+        else:
+            start = self.screen
+            if isinstance(start, StartScreen):
+                start.show_problem(result.message)
+            else:
+                self.push_screen(ErrorModal("mash-tui cannot start", result.message))
+
+    def enter(self, identity: Identity, drafts: Iterable[Any] = ()) -> None:
+        """Open the user's own view, then offer back anything left unsaved."""
+        self.identity = identity
+        self.sub_title = f"{identity.display_name} ({identity.role})"
+        mode = "manager" if identity.is_manager and manager_available() else "screener"
+        self.switch_mode(mode)
+        pending = list(drafts)
+        if pending:
+            self.call_after_refresh(self.offer_drafts, pending)
+        if self.demo:
+            self.load_demo()
+
+    def offer_drafts(self, drafts: list[Any]) -> None:
+        """Put unsaved work in front of the person before anything else."""
+        from mash_tui.screens.drafts import DraftsModal
+
+        self.push_screen(DraftsModal(drafts))
+
+    @work(thread=True, group="demo", exit_on_error=False)
+    def load_demo(self) -> None:
+        """Fill an empty database with demo contacts, if the demo module is installed."""
+        try:
+            from mash_tui.demo import generate  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            self.call_from_thread(
+                self.notify, "Demo data is not available in this build.", severity="warning"
+            )
+            return
+        services = self.services
+        if services is None or services.queue(limit=1):
+            return
+        try:
+            summary = generate(
+                services, contacts=self.demo_contacts, seed=1, until=None, login=self.login
+            )
+        except Exception as exc:
+            self.call_from_thread(self.notify, first_line(exc), title="Demo data", severity="error")
+            return
+        self.call_from_thread(
+            self.notify, str(summary).splitlines()[0] if summary else "Demo data loaded"
+        )
+        self.call_from_thread(self.refresh_lists)
+
+    def refresh_lists(self) -> None:
+        """Ask every open screen that shows stored data to read it again."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                reload = getattr(screen, "reload", None)
+                if callable(reload):
+                    reload()
+
+    # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_view":
+            if self.identity is None:
+                return False
+            if parameters and parameters[0] == "manager":
+                return self.identity.is_manager
+        return True
+
+    def action_switch_view(self, mode: str) -> None:
+        if self.identity is None:
+            return
+        if mode == "manager" and not self.identity.is_manager:
+            self.notify("Only managers can open the manager view.", severity="warning")
+            return
+        self.switch_mode(mode)
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        commands = []
+        if self.identity is not None:
+            commands.append(
+                PaletteCommand(
+                    "My contacts",
+                    "Your open contacts and their clocks",
+                    partial(self.action_switch_view, "screener"),
+                )
+            )
+            if self.identity.is_manager:
+                commands.append(
+                    PaletteCommand(
+                        "Manager view",
+                        "Contacts waiting for authorisation",
+                        partial(self.action_switch_view, "manager"),
+                    )
+                )
+            commands.append(
+                PaletteCommand(
+                    "Unsaved drafts", "Offer back work saved as you typed", self.show_drafts
+                )
+            )
+        return commands
+
+    def show_drafts(self) -> None:
+        """Fetch this person's drafts and offer them."""
+        services = self.services
+        if services is None or self.identity is None:
+            return
+        self._fetch_drafts(services, self.identity.login)
+
+    @work(thread=True, group="drafts", exit_on_error=False)
+    def _fetch_drafts(self, services: Services, login: str) -> None:
+        try:
+            drafts = services.drafts(login)
+        except Exception as exc:
+            self.call_from_thread(self.notify, first_line(exc), severity="error")
+            return
+        if drafts:
+            self.call_from_thread(self.offer_drafts, drafts)
+        else:
+            self.call_from_thread(self.notify, "No unsaved drafts.")
+
+    # ------------------------------------------------------------------ hooks
+    def became_usable(self) -> None:
+        """Called once the person's first working screen shows their data (bench hook)."""

@@ -1,0 +1,353 @@
+"""Widgets every screen shares: literal text, labelled fields with inline errors, the live
+countdown, modals, and the helper that runs service calls off the UI thread.
+
+Nothing here imports SQLAlchemy: screens stay cheap to import before the first paint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Label, Static
+
+from mash_tui.deadlines import ClockState
+from mash_tui.errors import MashError
+from mash_tui.uistate import countdown
+
+if TYPE_CHECKING:
+    from mash_tui.app import MashApp
+
+T = TypeVar("T")
+
+STATE_STYLES: dict[ClockState, str] = {
+    ClockState.WITHIN: "",
+    ClockState.WARNING: "bold",
+    ClockState.BREACHED: "bold reverse",
+    ClockState.STOPPED: "dim",
+}
+STATE_COLOURS: dict[ClockState, str] = {
+    ClockState.WITHIN: "green",
+    ClockState.WARNING: "yellow",
+    ClockState.BREACHED: "red",
+    ClockState.STOPPED: "",
+}
+
+
+def literal(text: object, style: str = "") -> Text:
+    """User text as a Rich Text that is never read as markup."""
+    return Text(str(text), style=style, no_wrap=False)
+
+
+class Literal(Static):
+    """A Static for text people typed: shown exactly as typed, never as markup."""
+
+    def __init__(self, text: object = "", **kwargs: Any) -> None:
+        super().__init__(literal(text), markup=False, **kwargs)
+
+    def set_text(self, text: object) -> None:
+        """Replace the text, still literally."""
+        self.update(literal(text))
+
+
+def countdown_text(
+    deadline: datetime, now: datetime, warning_hours: float, stopped_at: datetime | None = None
+) -> Text:
+    """A countdown cell: word plus HH:MM:SS, styled so the state reads in any theme."""
+    shown = countdown(deadline, now, warning_hours, stopped_at)
+    style = f"{STATE_STYLES[shown.state]} {STATE_COLOURS[shown.state]}".strip()
+    return Text(shown.cell, style=style)
+
+
+def tick_countdowns(
+    table: DataTable[Any],
+    deadlines: Mapping[str, tuple[datetime, datetime | None]],
+    column_key: str,
+    now: datetime,
+    warning_hours: float,
+) -> int:
+    """Refresh only the countdown cells of a table, by row key, without rebuilding it."""
+    updated = 0
+    with table.app.batch_update():
+        for row_key, (deadline, stopped) in deadlines.items():
+            try:
+                table.update_cell(
+                    row_key, column_key, countdown_text(deadline, now, warning_hours, stopped)
+                )
+            except Exception:  # the row left the table between ticks
+                continue
+            updated += 1
+    return updated
+
+
+class CountdownLabel(Static):
+    """A contact's time left, ticking every second from the app's clock."""
+
+    def __init__(
+        self,
+        deadline: datetime | None = None,
+        stopped_at: datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self.deadline = deadline
+        self.stopped_at = stopped_at
+
+    def on_mount(self) -> None:
+        self.tick()
+        self.set_interval(1.0, self.tick)
+
+    def set_deadline(self, deadline: datetime | None, stopped_at: datetime | None = None) -> None:
+        """Point the countdown at another deadline (after a priority or time change)."""
+        self.deadline = deadline
+        self.stopped_at = stopped_at
+        self.tick()
+
+    def tick(self) -> None:
+        """Recompute from the clock; the label, not the screen, is what changes."""
+        app: MashApp = self.app  # type: ignore[assignment]
+        if self.deadline is None:
+            self.update("")
+            return
+        shown = countdown(self.deadline, app.clock.now(), app.warning_hours, self.stopped_at)
+        for state in ClockState:
+            self.set_class(state == shown.state, f"-{state.value}")
+        self.update(Text(f"{shown.word} {shown.long}"))
+
+
+class FormField(Vertical):
+    """A label, one input widget and the inline error that belongs to it."""
+
+    def __init__(
+        self, label: str, widget: Widget, *, key: str, hint: str = "", **kwargs: Any
+    ) -> None:
+        super().__init__(classes="field", **kwargs)
+        self.key = key
+        self.label_text = label
+        self.hint = hint
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label_text, classes="field-label", markup=False)
+        yield self.widget
+        if self.hint:
+            yield Static(self.hint, classes="field-hint", markup=False)
+        yield Static("", classes="field-error", markup=False)
+
+    def on_mount(self) -> None:
+        if hasattr(self.widget, "compact"):
+            self.widget.compact = True  # labels above carry the structure; borders cost rows
+
+    @property
+    def error(self) -> str:
+        return str(self.query_one(".field-error", Static).content)
+
+    def set_error(self, message: str | None) -> None:
+        """Show (or clear) the message under the field; the typed value is untouched."""
+        self.set_class(bool(message), "-invalid")
+        self.query_one(".field-error", Static).update(literal(message or ""))
+
+
+def field_rows(fields: list[Widget], columns: int = 2) -> list[Horizontal]:
+    """Lay fields out in rows of equal columns (Grid cannot size rows of auto-height fields)."""
+    rows = []
+    for start in range(0, len(fields), columns):
+        chunk = list(fields[start : start + columns])
+        chunk += [Static("", classes="field filler") for _ in range(columns - len(chunk))]
+        rows.append(Horizontal(*chunk, classes="row"))
+    return rows
+
+
+class FormMixin:
+    """Maps service error keys (e.g. `children[0].date_of_birth`) to the fields that show them."""
+
+    def field_map(self) -> dict[str, FormField]:
+        """Every FormField under this widget, by key."""
+        assert isinstance(self, Widget)
+        return {f.key: f for f in self.query(FormField)}
+
+    def clear_errors(self) -> None:
+        for form_field in self.field_map().values():
+            form_field.set_error(None)
+        assert isinstance(self, Widget)
+        for banner in self.query(".form-error"):
+            if isinstance(banner, Static):
+                banner.update("")
+                banner.display = False
+
+    def show_errors(self, errors: dict[str, str]) -> list[str]:
+        """Put each message on its field; return the messages no field could show."""
+        self.clear_errors()
+        fields = self.field_map()
+        leftover: list[str] = []
+        first: FormField | None = None
+        for key, message in errors.items():
+            target = fields.get(key)
+            if target is None and "." in key:
+                target = fields.get(key.rsplit(".", 1)[0])
+            if target is None:
+                leftover.append(message)
+                continue
+            target.set_error(message)
+            first = first or target
+        assert isinstance(self, Widget)
+        banners = list(self.query(".form-error"))
+        if leftover and banners and isinstance(banners[0], Static):
+            banners[0].update(literal("\n".join(leftover)))
+            banners[0].display = True
+            leftover = []
+        if first is not None:
+            first.widget.focus()
+            first.scroll_visible()
+        return leftover
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """Ask a yes/no question before something that cannot be undone."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__(classes="modal")
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Literal(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.yes, id="yes", variant="primary")
+                yield Button(self.no, id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ErrorModal(ModalScreen[None]):
+    """A failure a person can act on, in one or two plain lines (never a traceback)."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(classes="modal")
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -error"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Literal(self.message, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="error")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceModal(ModalScreen[str | None]):
+    """Offer a few labelled choices as buttons (the first is the default)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, choices: Iterable[tuple[str, str]]) -> None:
+        super().__init__(classes="modal")
+        self.question = question
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Literal(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                for index, (label, value) in enumerate(self.choices):
+                    yield Button(
+                        label,
+                        id=f"choice-{value}",
+                        name=value,
+                        variant="primary" if index == 0 else "default",
+                    )
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.name)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def edited(widget: Widget) -> None:
+    """Tell the screen that something changed that no input event reported (for drafts)."""
+    changed = getattr(widget.screen, "_changed", None)
+    if callable(changed):
+        changed()
+
+
+def first_line(exc: BaseException) -> str:
+    """One line for a person: the error's own message, never a traceback."""
+    text = getattr(exc, "message", None) or str(exc).strip() or type(exc).__name__
+    return str(text).splitlines()[0]
+
+
+class ServiceCaller:
+    """Runs a service call in a thread worker and hands the result back on the UI thread."""
+
+    def call_service(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+        group: str = "service",
+        **kwargs: Any,
+    ) -> None:
+        """Call `fn(*args, **kwargs)` off the UI thread; `done` or `failed` runs on the UI thread."""
+        assert isinstance(self, Widget)
+        widget = self
+        app = widget.app
+
+        def job() -> None:
+            try:
+                result = fn(*args, **kwargs)
+            except Exception as exc:
+                handler = failed or widget_report(widget)
+                _deliver(app, handler, exc)
+            else:
+                if done is not None:
+                    _deliver(app, done, result)
+
+        widget.run_worker(job, thread=True, group=group, exit_on_error=False)
+
+
+def _deliver(app: Any, callback: Callable[[Any], None], value: Any) -> None:
+    """Hand a value back to the UI thread, unless the app has already gone."""
+    with contextlib.suppress(RuntimeError):
+        app.call_from_thread(callback, value)
+
+
+def widget_report(widget: Widget) -> Callable[[BaseException], None]:
+    """The default failure handler: a notification for refusals, a modal for the unexpected."""
+
+    def report(exc: BaseException) -> None:
+        if isinstance(exc, MashError):
+            widget.notify(first_line(exc), title="Not saved", severity="error", timeout=8)
+        else:
+            widget.app.push_screen(ErrorModal("Something went wrong", first_line(exc)))
+
+    return report

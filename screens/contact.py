@@ -1,0 +1,471 @@
+"""One contact, worked through its steps: consent, Level of Need, decision, submission."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantBlur
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    RadioSet,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from mash_tui.clock import format_local
+from mash_tui.uistate import STATE_NAMES, check_from_payload
+from mash_tui.widgets import CountdownLabel, Literal, ServiceCaller, first_line
+
+from .steps import ConsentForm, DecisionForm, LevelForm, StepForm
+
+if TYPE_CHECKING:
+    from mash_tui.app import MashApp, PaletteCommand
+    from mash_tui.services import ContactDetail
+
+DRAFT_DELAY = 0.7
+STEP_TABS = {"consent": "step-consent", "level": "step-level", "decision": "step-decision"}
+
+
+class ContactHeader(Vertical):
+    """Who the contact is about, where it stands, and its clock, always in view."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="ch-top"):
+            yield Literal("Loading contact...", id="ch-title")
+            yield CountdownLabel(id="ch-countdown")
+        yield Static("", id="ch-meta")
+        yield Literal("", id="ch-returned", classes="returned")
+
+    def on_mount(self) -> None:
+        self.query_one("#ch-returned").display = False
+
+    def show(self, detail: ContactDetail) -> None:
+        c = detail.contact
+        child = detail.child
+        title = f"{c.reference}  {child.first_name} {child.last_name}"
+        if detail.siblings:
+            title += f"  (+{len(detail.siblings)} sibling contact{'s' if len(detail.siblings) > 1 else ''})"
+        self.query_one("#ch-title", Literal).set_text(title)
+        state = STATE_NAMES.get(c.state, c.state)
+        level = f"Level {c.level}" if c.level is not None else "no level yet"
+        self.query_one("#ch-meta", Static).update(
+            f"{state} | RAG {c.priority.upper()} | {level} | received {format_local(c.received_at)} "
+            f"| due {format_local(c.deadline_at)}"
+        )
+        self.query_one("#ch-countdown", CountdownLabel).set_deadline(c.deadline_at, c.authorised_at)
+        returned = self.query_one("#ch-returned", Literal)
+        if c.state == "returned" and c.return_comment:
+            returned.set_text(f"Returned by your manager: {c.return_comment}")
+            returned.display = True
+        else:
+            returned.display = False
+
+
+class ContactScreen(ServiceCaller, Screen[None]):
+    """A contact's screening steps as tabs, each saved on its own, then sent to a manager."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save_step", "Save step"),
+        Binding("ctrl+t", "submit", "Submit"),
+        Binding("f5", "step('consent')", "Consent"),
+        Binding("f6", "step('level')", "Level"),
+        Binding("f7", "step('decision')", "Decision"),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(
+        self, contact_id: int, payload: dict[str, Any] | None = None, draft_id: int | None = None
+    ) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.restore = payload
+        self.draft_id = draft_id
+        self.detail: ContactDetail | None = None
+        self.version: int | None = None
+        self._stored: dict[str, Any] | None = None
+        self._last_saved: dict[str, Any] | None = None
+        self._draft_timer: Timer | None = None
+        self._draft_lock = threading.Lock()
+        self._finished = False
+        self._filling = False
+
+    @property
+    def mash(self) -> MashApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ContactHeader(id="contact-header")
+        yield Static("", id="contact-banner", classes="form-error")
+        with TabbedContent(id="steps"):
+            with TabPane("1 Consent", id="step-consent"):
+                yield ConsentForm(id="consent-form")
+            with TabPane("2 Level of Need", id="step-level"):
+                yield LevelForm(id="level-form")
+            with TabPane("3 Decision", id="step-decision"):
+                yield DecisionForm(id="decision-form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#contact-banner").display = False
+        services = self.mash.services
+        if services is not None:
+            self.query_one(LevelForm).set_framework(services.framework)
+        self.reload()
+
+    # ------------------------------------------------------------------ loading
+    def reload(self) -> None:
+        services = self.mash.services
+        identity = self.mash.identity
+        if services is None or identity is None:
+            return
+        self.call_service(self._load, services, identity.login, done=self._loaded, group="load")
+
+    def _load(self, services: Any, login: str) -> tuple[ContactDetail, Any]:
+        detail = services.detail(self.contact_id)
+        draft = None
+        if self.restore is None:
+            draft = next(
+                (
+                    d
+                    for d in services.drafts(login)
+                    if d.contact_id == self.contact_id and d.kind == "contact"
+                ),
+                None,
+            )
+        return detail, draft
+
+    def _loaded(self, loaded: tuple[ContactDetail, Any]) -> None:
+        detail, draft = loaded
+        self.detail = detail
+        self.version = detail.contact.version
+        self.query_one(ContactHeader).show(detail)
+        self._filling = True
+        try:
+            for form in self.forms():
+                form.fill_from(detail)
+            self._stored = self.payload()
+            restore = self.restore
+            if restore is None and draft is not None:
+                restore = draft.payload
+                self.draft_id = draft.id
+            if restore is not None and restore != self._stored:
+                self._apply(restore)
+                self.notify("Your unsaved text for this contact is back.", title="Draft restored")
+            self.restore = None
+            self._last_saved = self.payload()
+        finally:
+            self.call_after_refresh(self._done_filling)
+        self._refresh_level(detail)
+        read_only = detail.contact.state in ("awaiting_authorisation", "authorised")
+        for form in self.forms():
+            form.set_read_only(read_only)
+        if read_only:
+            self.banner(
+                "With a manager for authorisation: read only."
+                if detail.contact.state == "awaiting_authorisation"
+                else "Authorised: the contact has left the MASH. Read only."
+            )
+
+    def _done_filling(self) -> None:
+        self._filling = False
+
+    def _refresh_level(self, detail: ContactDetail) -> None:
+        services = self.mash.services
+        c = detail.contact
+        level = None
+        if services is not None and c.level is not None:
+            try:
+                level = services.framework_for(c).level(c.level)
+            except Exception:
+                level = None
+        self.query_one(DecisionForm).set_level(level)
+
+    def forms(self) -> list[StepForm]:
+        return [
+            self.query_one(ConsentForm),
+            self.query_one(LevelForm),
+            self.query_one(DecisionForm),
+        ]
+
+    def payload(self) -> dict[str, Any]:
+        out: dict[str, Any] = {form.step: form.payload() for form in self.forms()}
+        out["check"] = self.query_one(ConsentForm).check_payload()
+        out["reference"] = self.detail.contact.reference if self.detail else ""
+        return out
+
+    def _apply(self, payload: dict[str, Any]) -> None:
+        for form in self.forms():
+            if isinstance(payload.get(form.step), dict):
+                form.fill(payload[form.step])
+        if isinstance(payload.get("check"), dict):
+            self.query_one(ConsentForm).fill_check(payload["check"])
+
+    def banner(self, message: str | None) -> None:
+        box = self.query_one("#contact-banner", Static)
+        box.update(message or "")
+        box.display = bool(message)
+
+    # ------------------------------------------------------------------ drafts
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(RadioSet.Changed)
+    def _changed(self) -> None:
+        if self._finished or self._filling or self.detail is None:
+            return
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+            self.save_draft()
+
+    def save_draft(self) -> None:
+        """Keep the typed text of every step (not yet saved to the contact) as a draft."""
+        if self._finished or self.detail is None or not self.is_mounted:
+            return
+        payload = self.payload()
+        if payload == self._last_saved:
+            return
+        self._last_saved = payload
+        services = self.mash.services
+        identity = self.mash.identity
+        if services is None or identity is None:
+            return
+        clean = payload == self._stored
+        self.call_service(
+            self._write_draft, services, identity.login, payload, clean, group="draft"
+        )
+
+    def _write_draft(self, services: Any, login: str, payload: dict[str, Any], clean: bool) -> None:
+        with self._draft_lock:
+            if self._finished:
+                return
+            if clean:
+                if self.draft_id is not None:
+                    services.discard_draft(login, self.draft_id)
+                    self.draft_id = None
+                return
+            self.draft_id = services.save_draft(
+                login, "contact", payload, self.draft_id, contact_id=self.contact_id
+            )
+
+    # ------------------------------------------------------------------ saving
+    def current_form(self) -> StepForm:
+        active = self.query_one("#steps", TabbedContent).active
+        for form in self.forms():
+            if STEP_TABS[form.step] == active:
+                return form
+        return self.query_one(ConsentForm)
+
+    @on(Button.Pressed, ".save-step")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "submit":
+            self.action_submit()
+        elif event.button.id == "log-check":
+            self.log_check()
+        else:
+            form = next(f for f in self.forms() if f in event.button.ancestors)
+            self.save_form(form)
+
+    def action_save_step(self) -> None:
+        self.save_form(self.current_form())
+
+    def save_form(self, form: StepForm, then: Any = None) -> None:
+        """Check what can be read here, then let the service judge and record it."""
+        if self.version is None:
+            return
+        value, errors = form.build()
+        if value is None:
+            form.show_errors(errors)
+            return
+        form.clear_errors()
+        services = self.mash.services
+        identity = self.mash.identity
+        assert services is not None and identity is not None
+        self.call_service(
+            form.save,
+            services,
+            identity.login,
+            self.contact_id,
+            self.version,
+            value,
+            done=lambda contact: self._saved(form, contact, then),
+            failed=lambda exc: self._refused(form, exc),
+        )
+
+    def _saved(self, form: StepForm, contact: Any, then: Any = None) -> None:
+        self.version = contact.version
+        if self._stored is not None:
+            self._stored[form.step] = form.payload()
+        self.notify(f"{form.title} saved.")
+        self.banner(None)
+        self.save_draft()
+        if then is not None:
+            then()
+            return
+        self.reload_after_save()
+        order = ["consent", "level", "decision"]
+        index = order.index(form.step)
+        if index < 2:
+            self.action_step(order[index + 1])
+
+    def reload_after_save(self) -> None:
+        """Show the stored record again (state, level, override status) without touching forms."""
+        services = self.mash.services
+        if services is None:
+            return
+        self.call_service(services.detail, self.contact_id, done=self._header_only, group="load")
+
+    def _header_only(self, detail: ContactDetail) -> None:
+        self.detail = detail
+        self.version = detail.contact.version
+        self.query_one(ContactHeader).show(detail)
+        self.query_one(ConsentForm).show_status(detail)
+        self.query_one(ConsentForm).show_checks(detail)
+        self._refresh_level(detail)
+
+    def _refused(self, form: StepForm, exc: BaseException) -> None:
+        from mash_tui.errors import (
+            ConsentRequired,
+            JustificationRequired,
+            MashError,
+            StaleVersion,
+            ValidationFailed,
+        )
+
+        if isinstance(exc, ValidationFailed):
+            form.show_errors(exc.errors)
+        elif isinstance(exc, JustificationRequired) and isinstance(form, DecisionForm):
+            form.force_justification()
+            form.show_errors({"mismatch_justification": exc.message})
+        elif isinstance(exc, StaleVersion):
+            self.banner(f"{exc.message} (Ctrl+R reloads; your text stays in the draft)")
+        elif isinstance(exc, ConsentRequired):
+            form.show_errors({"": exc.message})
+        elif isinstance(exc, MashError):
+            form.show_errors({exc.field or "": exc.message})
+        else:
+            form.show_errors({"": first_line(exc)})
+
+    def log_check(self) -> None:
+        consent = self.query_one(ConsentForm)
+        value, errors = check_from_payload(consent.check_payload())
+        if value is None:
+            consent.show_errors({f"check_{k}": v for k, v in errors.items()})
+            return
+        services = self.mash.services
+        identity = self.mash.identity
+        assert services is not None and identity is not None
+        self.call_service(
+            services.log_partner_check,
+            identity.login,
+            self.contact_id,
+            value,
+            done=self._check_logged,
+            failed=self._check_refused,
+        )
+
+    def _check_logged(self, _row: Any) -> None:
+        consent = self.query_one(ConsentForm)
+        consent.clear_errors()
+        consent.fill_check({})
+        self.notify("Partner check logged.")
+        self.reload_after_save()
+
+    def _check_refused(self, exc: BaseException) -> None:
+        from mash_tui.errors import ValidationFailed
+
+        consent = self.query_one(ConsentForm)
+        if isinstance(exc, ValidationFailed):
+            consent.show_errors({f"check_{k}": v for k, v in exc.errors.items()})
+        else:
+            consent.show_errors({"": first_line(exc)})
+
+    # ------------------------------------------------------------------ submit
+    def action_submit(self) -> None:
+        """Record the decision as typed, then send the contact to a manager."""
+        self.action_step("decision")
+        self.save_form(self.query_one(DecisionForm), then=self._submit_now)
+
+    def _submit_now(self) -> None:
+        services = self.mash.services
+        identity = self.mash.identity
+        assert services is not None and identity is not None and self.version is not None
+        self.call_service(
+            services.submit,
+            identity.login,
+            self.contact_id,
+            self.version,
+            done=self._submitted,
+            failed=lambda exc: self._refused(self.query_one(DecisionForm), exc),
+        )
+
+    def _submitted(self, contact: Any) -> None:
+        self._finished = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        services = self.mash.services
+        identity = self.mash.identity
+        assert services is not None and identity is not None
+        self.call_service(self._discard, services, identity.login, group="draft")
+        self.notify(f"{contact.reference} sent to a manager for authorisation.", title="Submitted")
+        self.app.pop_screen()
+
+    def _discard(self, services: Any, login: str) -> None:
+        with self._draft_lock:
+            if self.draft_id is not None:
+                services.discard_draft(login, self.draft_id)
+                self.draft_id = None
+
+    # ------------------------------------------------------------------ navigation
+    def action_step(self, step: str) -> None:
+        self.query_one("#steps", TabbedContent).active = STEP_TABS[step]
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_leave(self) -> None:
+        self.save_draft()
+        self.app.pop_screen()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        from functools import partial
+
+        from mash_tui.app import PaletteCommand
+
+        return [
+            PaletteCommand("Save this step", "Record the step you are on", self.action_save_step),
+            PaletteCommand(
+                "Submit for authorisation", "Send the decision to a manager", self.action_submit
+            ),
+            PaletteCommand("Go to consent", "Step 1", partial(self.action_step, "consent")),
+            PaletteCommand("Go to Level of Need", "Step 2", partial(self.action_step, "level")),
+            PaletteCommand("Go to decision", "Step 3", partial(self.action_step, "decision")),
+            PaletteCommand(
+                "Log a partner check", "Record what a partner agency shared", self.log_check
+            ),
+            PaletteCommand(
+                "Back to my contacts", "Leave; unsaved text stays as a draft", self.action_leave
+            ),
+        ]

@@ -1,0 +1,220 @@
+"""The app shell: start-up off the UI thread, who the user is, and the live list of contacts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from conftest import T0
+from mash_tui.screens.my_contacts import MyContactsScreen
+from mash_tui.screens.start import FirstRunScreen, NotAllowedScreen, PlaceholderScreen
+from rich.text import Text
+from test_ui_support import SIZE, add_contact, make_app, settle
+from textual.widgets import DataTable, Input
+
+from mash_tui.app import MashApp
+from mash_tui.clock import FrozenClock
+from mash_tui.services import Services
+
+
+def test_first_paint_imports_no_database_code() -> None:
+    """The app, its start screen and the screener's screens load without SQLAlchemy."""
+    code = (
+        "import sys\n"
+        "import mash_tui.app, mash_tui.screens.start, mash_tui.screens.my_contacts\n"
+        "import mash_tui.screens.intake, mash_tui.screens.contact, mash_tui.screens.drafts\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
+
+
+async def test_first_run_creates_database_and_first_manager(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/fresh.db"
+    app = MashApp(url, None, "newboss", False, clock=FrozenClock(T0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        assert "newboss" in str(app.screen.query_one("#first-run-login").render())
+        app.screen.query_one("#display-name", Input).value = "Nia Boss"
+        await pilot.click("#create")
+        await settle(pilot)
+        assert app.identity is not None
+        assert (app.identity.login, app.identity.role) == ("newboss", "manager")
+        assert app.sub_title == "Nia Boss (manager)"
+    assert app.services is not None
+    assert [u.username for u in app.services.list_users()] == ["newboss"]
+
+
+async def test_unknown_login_gets_a_clear_screen(services: Services) -> None:
+    app = make_app(services, "stranger")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NotAllowedScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "mash-tui users add stranger" in text
+        assert "no mash-tui user record" in text
+        assert app.identity is None
+
+
+async def test_disabled_login_is_refused(services: Services) -> None:
+    services.set_user_active("mgr", "scr2", False)
+    app = make_app(services, "scr2")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, NotAllowedScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "disabled" in text
+        assert "mash-tui users enable scr2" in text
+
+
+async def test_screener_lands_on_my_contacts(services: Services, clock: FrozenClock) -> None:
+    add_contact(services, clock, first="Ada")
+    add_contact(services, clock, login="scr2", first="Other")
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "screener"
+        screen = app.screen
+        assert isinstance(screen, MyContactsScreen)
+        table = screen.query_one("#my-contacts", DataTable)
+        assert table.row_count == 1  # only contacts assigned to this screener
+        assert "Ada Lovelace" in str(table.get_row_at(0)[1])
+
+
+async def test_countdown_ticks_update_cells_without_rebuilding(
+    services: Services, clock: FrozenClock
+) -> None:
+    red = add_contact(services, clock, first="Red", priority="red", received_hours_ago=1)
+    amber = add_contact(services, clock, first="Amber", received_hours_ago=1)
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MyContactsScreen)
+        table = screen.query_one("#my-contacts", DataTable)
+        assert str(table.get_cell(str(red.id), "left")) == "SOON 03:00:00"
+        assert str(table.get_cell(str(amber.id), "left")) == "ok   23:00:00"
+
+        calls: list[str] = []
+        original_clear, original_add = table.clear, table.add_row
+
+        def counting_clear(*args: Any, **kwargs: Any) -> Any:
+            calls.append("clear")
+            return original_clear(*args, **kwargs)
+
+        def counting_add(*args: Any, **kwargs: Any) -> Any:
+            calls.append("add")
+            return original_add(*args, **kwargs)
+
+        table.clear = counting_clear  # type: ignore[method-assign]
+        table.add_row = counting_add  # type: ignore[method-assign]
+
+        clock.advance(seconds=1)
+        screen.tick()
+        await pilot.pause()
+        assert str(table.get_cell(str(red.id), "left")) == "SOON 02:59:59"
+        assert str(table.get_cell(str(amber.id), "left")) == "ok   22:59:59"
+
+        clock.advance(hours=4)
+        screen.tick()
+        await pilot.pause()
+        late = table.get_cell(str(red.id), "left")
+        assert isinstance(late, Text)
+        assert late.plain == "LATE -01:00:01"
+        assert "reverse" in str(late.style)  # readable without colour
+        assert str(table.get_cell(str(amber.id), "left")) == "ok   18:59:59"
+        assert calls == []  # ticks never clear or re-add rows
+
+
+async def test_returned_contact_shows_managers_comment(
+    services: Services, clock: FrozenClock
+) -> None:
+    from test_ui_support import RATIONALE
+
+    from mash_tui.inputs import ConsentInput, DecisionInput, LevelInput
+
+    contact = add_contact(services, clock)
+    cid = contact.id
+    assert cid is not None
+    c = services.record_consent(
+        "scr", cid, contact.version, ConsentInput("given", "scr", "Mum", "phone")
+    )
+    c = services.set_level(
+        "scr", cid, c.version, LevelInput(2, "Some worries that early help can meet.")
+    )
+    c = services.record_decision(
+        "scr", cid, c.version, DecisionInput("early_help", RATIONALE, "w", "ww", "n", 6)
+    )
+    c = services.submit("scr", cid, c.version)
+    services.return_contact("mgr", cid, c.version, "Please add the school's [b]view[/b] first.")
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#my-contacts", DataTable)
+        assert "RETURNED" in str(table.get_cell(str(c.id), "state"))
+        comment = screen.query_one("#return-comment")
+        assert comment.display
+        assert "Please add the school's [b]view[/b] first." in str(comment.render())
+
+
+async def test_manager_mode_falls_back_to_a_placeholder(services: Services) -> None:
+    app = make_app(services, "mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.current_mode == "manager"
+        from mash_tui.app import manager_available
+
+        if not manager_available():
+            assert isinstance(app.screen, PlaceholderScreen)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, MyContactsScreen)
+
+
+async def test_screener_cannot_open_manager_view(services: Services) -> None:
+    app = make_app(services, "scr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.current_mode == "screener"
+
+
+async def test_database_problem_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "not-a-folder"
+    bad.write_text("x")
+    app = MashApp(f"sqlite:///{bad}/db.sqlite", None, "scr", False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        status = str(app.screen.query_one("#start-status").render())
+        assert status.startswith("mash-tui cannot open the database:")
+        assert "Traceback" not in status
+
+
+async def test_palette_lists_screen_commands(services: Services) -> None:
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = [c.name for c in app.screen.palette_commands()] + [  # type: ignore[attr-defined]
+            c.name for c in app.palette_commands()
+        ]
+        assert "New contact" in names
+        assert "Unsaved drafts" in names
+        assert "Manager view" not in names  # a screener has no manager view
+        await pilot.press("ctrl+p")
+        await pilot.press(*"new contact")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        from mash_tui.screens.intake import IntakeScreen
+
+        assert isinstance(app.screen, IntakeScreen)
