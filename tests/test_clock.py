@@ -264,7 +264,11 @@ aware_datetimes = st.datetimes(
 def _in_repeated_hour(instant: datetime) -> bool:
     """Whether the instant's London wall time also occurs an hour earlier or later (October)."""
     local = to_local(instant).replace(tzinfo=None)
-    return local.replace(fold=0, tzinfo=LONDON) != local.replace(fold=1, tzinfo=LONDON)
+    # Compare offsets: == between datetimes in one zone compares wall times and ignores fold.
+    return (
+        local.replace(fold=0, tzinfo=LONDON).utcoffset()
+        != local.replace(fold=1, tzinfo=LONDON).utcoffset()
+    )
 
 
 @PROPERTY
