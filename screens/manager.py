@@ -1,0 +1,398 @@
+"""The manager's queue: every open contact, nearest deadline first, each clock ticking.
+
+The table is built once and then changed by key: every second only the visible
+countdown and age cells are rewritten (update_cell), and every few seconds a thread
+worker reads the queue again so contacts logged by other screeners appear; rows are
+added, removed or updated only where something changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Select, Static
+
+from mash_tui.clock import format_duration
+from mash_tui.deadlines import ClockState, clock_state
+from mash_tui.uistate import STATE_NAMES
+from mash_tui.widgets import countdown_text, literal, tick_countdowns
+
+from .manager_actions import ManagerActions, Target
+
+if TYPE_CHECKING:
+    from mash_tui.app import MashApp, PaletteCommand
+    from mash_tui.services import QueueRow
+
+REFRESH_SECONDS = 5.0
+COLUMNS = (
+    ("ref", "Reference"),
+    ("child", "Child"),
+    ("priority", "RAG"),
+    ("screener", "Screener"),
+    ("state", "State"),
+    ("level", "Level"),
+    ("age", "Age"),
+    ("left", "Time left"),
+)
+PRIORITY_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green"}
+STATE_CHOICES = [
+    ("Screening", "screening"),
+    ("With manager", "awaiting_authorisation"),
+    ("Returned", "returned"),
+    ("Draft", "draft"),
+]
+PRIORITY_CHOICES = [("Red", "red"), ("Amber", "amber"), ("Green", "green")]
+
+
+def priority_text(priority: str) -> Text:
+    """The RAG word in capitals, coloured too, so it reads in any theme."""
+    return Text(priority.upper(), style=PRIORITY_STYLES.get(priority, ""))
+
+
+def state_text(row: QueueRow) -> Text:
+    """The contact's state, flagging an override that still needs a manager."""
+    words = STATE_NAMES.get(row.state, row.state)
+    if row.override_pending:
+        words += " + override"
+    bold = row.state == "awaiting_authorisation" or row.override_pending
+    return Text(words, style="bold" if bold else "")
+
+
+class ManagerScreen(ManagerActions, Screen[None]):
+    """Every open contact for the MASH manager, with filters and the acts of oversight."""
+
+    CSS_PATH = "manager.tcss"
+    BINDINGS = [
+        Binding("enter", "open_contact", "Open", show=False),
+        Binding("a", "authorise", "Authorise"),
+        Binding("t", "return", "Return"),
+        Binding("o", "override", "Override"),
+        Binding("g", "reassign", "Reassign"),
+        Binding("w", "toggle_urgent", "Late/soon only"),
+        Binding("p", "weekly_report", "Weekly report"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: dict[str, QueueRow] = {}
+        self.shown: dict[str, QueueRow] = {}
+        self.clock_states: dict[str, ClockState] = {}
+        self.ages: dict[str, str] = {}
+        self.loaded = False
+        self.rebuilds = 0  # how many times rows were added or removed (tests read it)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="mq-body"):
+            yield Static("Loading the queue...", id="mq-summary", markup=False)
+            with Horizontal(id="mq-filters"):
+                yield Select(STATE_CHOICES, prompt="Any state", id="mq-state", compact=True)
+                yield Select(PRIORITY_CHOICES, prompt="Any RAG", id="mq-priority", compact=True)
+                yield Select([], prompt="Any screener", id="mq-screener", compact=True)
+                yield Checkbox("Late or due soon only (w)", id="mq-urgent", compact=True)
+            table: DataTable[Any] = DataTable(id="mq-table", cursor_type="row", zebra_stripes=True)
+            yield table
+            with Horizontal(classes="button-bar"):
+                yield Button("Authorise (a)", id="mq-authorise", variant="primary")
+                yield Button("Return (t)", id="mq-return")
+                yield Button("Override (o)", id="mq-override")
+                yield Button("Reassign (g)", id="mq-reassign")
+                yield Button("Open (Enter)", id="mq-open")
+                yield Button("Weekly report (p)", id="mq-report")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#mq-table", DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        self.set_interval(1.0, self.tick)
+        self.set_interval(REFRESH_SECONDS, self.reload)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.reload()
+
+    # ------------------------------------------------------------------ loading
+    def reload(self) -> None:
+        """Read the queue again in a thread worker (the UI thread never waits for SQL)."""
+        services = self.mash.services
+        if services is None:
+            return
+        self.call_service(self._load, services, done=self._loaded, group="manager-queue")
+
+    @staticmethod
+    def _load(services: Any) -> tuple[list[QueueRow], list[str]]:
+        return services.queue(), [u.username for u in services.screeners()]
+
+    def _loaded(self, loaded: tuple[list[QueueRow], list[str]]) -> None:
+        rows, screeners = loaded
+        picker = self.query_one("#mq-screener", Select)
+        options = sorted(set(screeners) | {r.assigned_to for r in rows if r.assigned_to})
+        if options != getattr(self, "_screener_options", None):
+            self._screener_options = options
+            current = picker.value
+            picker.set_options([(literal(name), name) for name in options])
+            if isinstance(current, str) and current in options:
+                picker.value = current
+        now = self.mash.clock.now()
+        fresh = {str(r.id): r for r in rows}
+        for key in list(self.clock_states):
+            if key not in fresh:
+                del self.clock_states[key]
+        for key, row in fresh.items():
+            if key not in self.clock_states:
+                self.clock_states[key] = self._state(row, now)
+        self.all_rows = fresh
+        self.apply(now)
+        if not self.loaded:
+            self.loaded = True
+            self.mash.became_usable()
+
+    # ------------------------------------------------------------------ filters
+    def _state(self, row: QueueRow, now: datetime) -> ClockState:
+        return clock_state(row.deadline_at, now, self.mash.warning_hours)
+
+    def matches(self, row: QueueRow) -> bool:
+        """Whether a row passes the filters chosen above the table."""
+        state = self.query_one("#mq-state", Select).value
+        priority = self.query_one("#mq-priority", Select).value
+        screener = self.query_one("#mq-screener", Select).value
+        if isinstance(state, str) and row.state != state:
+            return False
+        if isinstance(priority, str) and row.priority != priority:
+            return False
+        if isinstance(screener, str) and row.assigned_to != screener:
+            return False
+        if self.query_one("#mq-urgent", Checkbox).value:
+            urgent = (ClockState.WARNING, ClockState.BREACHED)
+            if self.clock_states.get(str(row.id)) not in urgent:
+                return False
+        return True
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filter_changed(self) -> None:
+        if self.loaded:
+            self.apply(self.mash.clock.now())
+
+    def action_toggle_urgent(self) -> None:
+        box = self.query_one("#mq-urgent", Checkbox)
+        box.value = not box.value
+
+    # ------------------------------------------------------------------ the table
+    def cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
+        return (
+            Text(row.reference),
+            literal(row.child_name),
+            priority_text(row.priority),
+            literal(row.assigned_to or "-"),
+            state_text(row),
+            Text(str(row.level) if row.level is not None else "-"),
+            Text(format_duration(now - row.received_at)),
+            countdown_text(row.deadline_at, now, self.mash.warning_hours),
+        )
+
+    def apply(self, now: datetime) -> None:
+        """Make the table show the filtered rows, changing only what differs (by row key)."""
+        table = self.query_one("#mq-table", DataTable)
+        wanted = [row for row in self.all_rows.values() if self.matches(row)]
+        wanted.sort(key=lambda r: (r.deadline_at, r.id))
+        wanted_keys = {str(r.id) for r in wanted}
+        keep = self.selected_key()
+        changed_membership = False
+        with self.app.batch_update():
+            for key in list(self.shown):
+                if key not in wanted_keys:
+                    table.remove_row(key)
+                    del self.shown[key]
+                    self.ages.pop(key, None)
+                    changed_membership = True
+            for row in wanted:
+                key = str(row.id)
+                old = self.shown.get(key)
+                if old is None:
+                    table.add_row(*self.cells(row, now), key=key)
+                    changed_membership = True
+                elif old != row:
+                    for (column, _label), new_cell, old_cell in zip(
+                        COLUMNS, self.cells(row, now), self.cells(old, now), strict=True
+                    ):
+                        if new_cell != old_cell:
+                            table.update_cell(key, column, new_cell)
+                self.shown[key] = row
+            order = [str(r.id) for r in wanted]
+            if [r.key.value for r in table.ordered_rows] != order:
+                position = {self.shown[k].reference: i for i, k in enumerate(order)}
+                table.sort("ref", key=lambda ref: position.get(str(ref), 0))
+        if changed_membership:
+            self.rebuilds += 1
+        if keep is not None and keep in self.shown:
+            table.move_cursor(row=table.get_row_index(keep))
+        self.show_summary(now)
+
+    def show_summary(self, now: datetime) -> None:
+        late = sum(1 for s in self.clock_states.values() if s == ClockState.BREACHED)
+        soon = sum(1 for s in self.clock_states.values() if s == ClockState.WARNING)
+        waiting = sum(1 for r in self.all_rows.values() if r.state == "awaiting_authorisation")
+        overrides = sum(1 for r in self.all_rows.values() if r.override_pending)
+        total = len(self.all_rows)
+        text = (
+            f"{total} open contact{'s' if total != 1 else ''}"
+            f" ({len(self.shown)} shown): {late} LATE, {soon} due within "
+            f"{self.mash.warning_hours:g}h (SOON), {waiting} awaiting authorisation, "
+            f"{overrides} consent override{'s' if overrides != 1 else ''} to authorise"
+        )
+        if not total:
+            text = "No open contacts: the queue is clear."
+        self.query_one("#mq-summary", Static).update(text)
+
+    def visible_keys(self) -> list[str]:
+        """Row keys currently on screen, so a tick rewrites only what can be seen."""
+        table = self.query_one("#mq-table", DataTable)
+        top = max(0, int(table.scroll_y))
+        height = max(1, table.size.height)
+        return [
+            str(row.key.value) for row in table.ordered_rows[top : top + height] if row.key.value
+        ]
+
+    def tick(self) -> None:
+        """Once a second: countdown and age cells by update_cell, and crossing notifications."""
+        if not self.all_rows:
+            return
+        now = self.mash.clock.now()
+        crossed = self.check_crossings(now)
+        if not self.is_current:
+            return
+        if crossed and self.query_one("#mq-urgent", Checkbox).value:
+            self.apply(now)
+        table = self.query_one("#mq-table", DataTable)
+        visible = [k for k in self.visible_keys() if k in self.shown]
+        deadlines = {k: (self.shown[k].deadline_at, None) for k in visible}
+        tick_countdowns(table, deadlines, "left", now, self.mash.warning_hours)
+        with self.app.batch_update():
+            for key in visible:
+                age = format_duration(now - self.shown[key].received_at)
+                if self.ages.get(key) != age:
+                    self.ages[key] = age
+                    table.update_cell(key, "age", Text(age))
+        if crossed:
+            self.show_summary(now)
+
+    def check_crossings(self, now: datetime) -> int:
+        """Notify once when a contact comes within the warning window or passes its deadline."""
+        crossed = 0
+        for key, row in self.all_rows.items():
+            state = self._state(row, now)
+            before = self.clock_states.get(key)
+            self.clock_states[key] = state
+            if before is None or before == state:
+                continue
+            crossed += 1
+            if state == ClockState.BREACHED:
+                self.mash.notify(
+                    f"{row.reference} has passed its deadline (LATE).",
+                    title="Deadline passed",
+                    severity="error",
+                    timeout=10,
+                )
+            elif state == ClockState.WARNING:
+                self.mash.notify(
+                    f"{row.reference} is due within {self.mash.warning_hours:g} hours (SOON).",
+                    title="Deadline near",
+                    severity="warning",
+                    timeout=10,
+                )
+        return crossed
+
+    # ------------------------------------------------------------------ selection
+    def selected_key(self) -> str | None:
+        table = self.query_one("#mq-table", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+        return str(key) if key is not None else None
+
+    def action_target(self) -> Target | None:
+        key = self.selected_key()
+        row = self.shown.get(key) if key is not None else None
+        if row is None:
+            return None
+        return Target(row.id, row.reference, row.version, row.assigned_to)
+
+    def changed(self) -> None:
+        self.reload()
+
+    @on(DataTable.RowSelected, "#mq-table")
+    def _row_selected(self) -> None:
+        self.action_open_contact()
+
+    # ------------------------------------------------------------------ actions
+    @on(Button.Pressed, "#mq-open")
+    def action_open_contact(self) -> None:
+        from .manager_detail import ManagerDetailScreen
+
+        target = self.action_target()
+        if target is None:
+            self.notify("Choose a contact first.")
+            return
+        self.app.push_screen(ManagerDetailScreen(target.id))
+
+    @on(Button.Pressed, "#mq-authorise")
+    def _authorise_button(self) -> None:
+        self.action_authorise()
+
+    @on(Button.Pressed, "#mq-return")
+    def _return_button(self) -> None:
+        self.action_return()
+
+    @on(Button.Pressed, "#mq-override")
+    def _override_button(self) -> None:
+        self.action_override()
+
+    @on(Button.Pressed, "#mq-reassign")
+    def _reassign_button(self) -> None:
+        self.action_reassign()
+
+    @on(Button.Pressed, "#mq-report")
+    def action_weekly_report(self) -> None:
+        from .report import WeeklyReportScreen
+
+        self.app.push_screen(WeeklyReportScreen())
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        from mash_tui.app import PaletteCommand
+
+        return [
+            PaletteCommand(
+                "Authorise contact", "Authorise the highlighted contact", self.action_authorise
+            ),
+            PaletteCommand("Return contact", "Send it back with a comment", self.action_return),
+            PaletteCommand(
+                "Authorise consent override", "Agree to share without consent", self.action_override
+            ),
+            PaletteCommand("Reassign contact", "Give it to another screener", self.action_reassign),
+            PaletteCommand(
+                "Weekly report", "Timeliness figures for a week", self.action_weekly_report
+            ),
+            PaletteCommand("Refresh queue", "Read the queue again", self.action_reload),
+        ]
+
+    @property
+    def mash(self) -> MashApp:
+        return self.app  # type: ignore[return-value]

@@ -1,0 +1,275 @@
+"""What a manager does to a contact (authorise, return, override, reassign), from any screen.
+
+Each act goes through Services in a thread worker; the service layer checks the rule
+and writes the audit entry (who and when). A refusal comes back as the service's own
+sentence: inline in the dialog when one is open, so typed text is never lost, or as a
+notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Select, Static, TextArea
+
+from mash_tui.widgets import ConfirmModal, Literal, ServiceCaller, first_line, literal
+
+if TYPE_CHECKING:
+    from mash_tui.app import MashApp
+
+
+@dataclass(frozen=True)
+class Target:
+    """The contact an act is aimed at, with the version the manager was looking at."""
+
+    id: int
+    reference: str
+    version: int
+    assigned_to: str = ""
+
+
+class ReturnModal(ServiceCaller, ModalScreen[bool]):
+    """Type the comment for the screener; the dialog stays open (text kept) until it is saved."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "send", "Return"),
+    ]
+
+    def __init__(self, target: Target, send: Callable[[str], Any]) -> None:
+        super().__init__(classes="modal")
+        self.target = target
+        self.send = send
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(f"Return {self.target.reference} to its screener", classes="dialog-title")
+            yield Static("What needs to change before it can be authorised?", markup=False)
+            yield TextArea(id="return-text")
+            yield Static("", id="return-error", classes="field-error-inline", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Return (Ctrl+S)", id="send", variant="warning")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#return-error").display = False
+        self.query_one("#return-text", TextArea).focus()
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        comment = self.query_one("#return-text", TextArea).text
+        self.call_service(self.send, comment, done=self._sent, failed=self._refused)
+
+    def _sent(self, _result: Any) -> None:
+        self.dismiss(True)
+
+    def _refused(self, exc: BaseException) -> None:
+        box = self.query_one("#return-error", Static)
+        box.update(literal(first_line(exc)))
+        box.display = True
+        self.query_one("#return-text", TextArea).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ReassignModal(ServiceCaller, ModalScreen[bool]):
+    """Pick another active user for the contact."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, target: Target, people: list[tuple[str, str]], send: Callable[[str], Any]
+    ) -> None:
+        super().__init__(classes="modal")
+        self.target = target
+        self.people = people
+        self.send = send
+
+    def compose(self) -> ComposeResult:
+        options = [(literal(name), login) for name, login in self.people]
+        with Vertical(classes="dialog"):
+            yield Static(f"Reassign {self.target.reference}", classes="dialog-title")
+            yield Literal(f"Now with: {self.target.assigned_to or 'nobody'}")
+            yield Select(options, prompt="Choose a screener", id="reassign-to")
+            yield Static("", id="reassign-error", classes="field-error-inline", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Reassign", id="send", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reassign-error").display = False
+        self.query_one("#reassign-to", Select).focus()
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        chosen = self.query_one("#reassign-to", Select).value
+        if not isinstance(chosen, str):
+            self._refused(ValueError("choose who should take the contact"))
+            return
+        self.call_service(self.send, chosen, done=self._sent, failed=self._refused)
+
+    def _sent(self, _result: Any) -> None:
+        self.dismiss(True)
+
+    def _refused(self, exc: BaseException) -> None:
+        box = self.query_one("#reassign-error", Static)
+        box.update(literal(first_line(exc)))
+        box.display = True
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ManagerActions(ServiceCaller):
+    """Authorise, return, override and reassign for whichever contact a screen has in view.
+
+    A screen mixes this in and provides `action_target()` and `changed()`.
+    """
+
+    def action_target(self) -> Target | None:
+        raise NotImplementedError
+
+    def changed(self) -> None:
+        """Called after an act succeeded (reload what is shown)."""
+
+    @property
+    def mash(self) -> MashApp:
+        return self.app  # type: ignore[attr-defined,no-any-return]
+
+    def _login(self) -> str | None:
+        identity = self.mash.identity
+        return identity.login if identity is not None else None
+
+    def _ready(self) -> tuple[Any, str, Target] | None:
+        services = self.mash.services
+        login = self._login()
+        target = self.action_target()
+        if services is None or login is None:
+            return None
+        if target is None:
+            self.mash.notify("Choose a contact first.")
+            return None
+        return services, login, target
+
+    def _done(self, message: str) -> Callable[[Any], None]:
+        def finish(_result: Any) -> None:
+            self.mash.notify(message, title="Recorded")
+            self.changed()
+
+        return finish
+
+    def _refused(self, exc: BaseException) -> None:
+        self.mash.notify(first_line(exc), title="Not done", severity="error", timeout=8)
+        self.changed()
+
+    def action_authorise(self) -> None:
+        ready = self._ready()
+        if ready is None:
+            return
+        services, login, target = ready
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    services.authorise,
+                    login,
+                    target.id,
+                    target.version,
+                    done=self._done(f"{target.reference} authorised: it has left the MASH."),
+                    failed=self._refused,
+                )
+
+        self.mash.push_screen(
+            ConfirmModal(
+                f"Authorise the decision on {target.reference}? The contact leaves the MASH "
+                "and its clock stops.",
+                yes="Authorise",
+                no="Cancel",
+            ),
+            answered,
+        )
+
+    def action_return(self) -> None:
+        ready = self._ready()
+        if ready is None:
+            return
+        services, login, target = ready
+
+        def send(comment: str) -> Any:
+            return services.return_contact(login, target.id, target.version, comment)
+
+        def closed(sent: bool | None) -> None:
+            if sent:
+                self._done(f"{target.reference} returned to its screener.")(None)
+
+        self.mash.push_screen(ReturnModal(target, send), closed)
+
+    def action_override(self) -> None:
+        ready = self._ready()
+        if ready is None:
+            return
+        services, _login, target = ready
+        self.call_service(services.get, target.id, done=lambda c: self._confirm_override(c, target))
+
+    def _confirm_override(self, contact: Any, target: Target) -> None:
+        services = self.mash.services
+        login = self._login()
+        if services is None or login is None:
+            return
+        if contact.consent_outcome not in ("refused", "not_sought"):
+            self.mash.notify(
+                f"{target.reference} has no consent override to authorise.", severity="warning"
+            )
+            return
+        outcome = "refused" if contact.consent_outcome == "refused" else "not sought"
+        question = (
+            f"Authorise sharing without consent on {target.reference}?\n"
+            f"Consent: {outcome}\nGrounds: {contact.override_grounds}\n"
+            f"Lawful basis: {contact.override_lawful_basis}\n"
+            f"Rationale: {contact.override_rationale}"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    services.authorise_override,
+                    login,
+                    target.id,
+                    contact.version,
+                    done=self._done(f"Consent override on {target.reference} authorised."),
+                    failed=self._refused,
+                )
+
+        self.mash.push_screen(
+            ConfirmModal(question, yes="Authorise override", no="Cancel"), answered
+        )
+
+    def action_reassign(self) -> None:
+        ready = self._ready()
+        if ready is None:
+            return
+        services, login, target = ready
+
+        def people(users: list[Any]) -> None:
+            choices = [(f"{u.display_name} ({u.username})", u.username) for u in users]
+
+            def send(to: str) -> Any:
+                return services.reassign(login, target.id, target.version, to)
+
+            def closed(sent: bool | None) -> None:
+                if sent:
+                    self._done(f"{target.reference} reassigned.")(None)
+
+            self.mash.push_screen(ReassignModal(target, choices, send), closed)
+
+        self.call_service(services.screeners, done=people)

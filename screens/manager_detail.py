@@ -1,0 +1,306 @@
+"""One contact as a manager reads it: the whole record, earlier contacts and its history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from mash_tui.clock import format_local
+from mash_tui.uistate import STATE_NAMES
+from mash_tui.widgets import CountdownLabel, Literal, literal
+
+from .manager_actions import ManagerActions, Target
+
+if TYPE_CHECKING:
+    from mash_tui.services import ContactDetail, EarlierContact
+
+
+@dataclass
+class Loaded:
+    """Everything the detail screen shows, read together in one worker."""
+
+    detail: ContactDetail
+    earlier: list[EarlierContact]
+    history: list[Any]
+    next_steps: dict[str, str]
+    source_label: str
+
+
+def _fields(pairs: list[tuple[str, object]]) -> Text:
+    """Label: value lines, the values kept literal (they were typed by people)."""
+    text = Text()
+    for label, value in pairs:
+        shown = "" if value is None else str(value)
+        if not shown.strip():
+            continue
+        text.append(f"{label}: ", style="bold")
+        text.append(shown)
+        text.append("\n")
+    if not text.plain:
+        text.append("(nothing recorded)", style="italic")
+    text.rstrip()
+    return text
+
+
+def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """What an audit entry changed, as 'field: old -> new' pairs on one line."""
+    before = before or {}
+    after = after or {}
+    parts = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old is None and key not in before:
+            parts.append(f"{key}={_short(new)}")
+        else:
+            parts.append(f"{key}: {_short(old)} -> {_short(new)}")
+    return "; ".join(parts)
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(str(text).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class ManagerDetailScreen(ManagerActions, Screen[None]):
+    """The contact in full, with the manager's acts on it."""
+
+    CSS_PATH = "manager.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "authorise", "Authorise"),
+        Binding("t", "return", "Return"),
+        Binding("o", "override", "Override"),
+        Binding("g", "reassign", "Reassign"),
+        Binding("r", "reload", "Refresh"),
+    ]
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.loaded: Loaded | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="md-top"):
+            yield Literal("Loading the contact...", id="md-title")
+            yield CountdownLabel(id="md-countdown")
+        yield Static("", id="md-meta", markup=False)
+        with VerticalScroll(id="md-body"):
+            for key, title in (
+                ("referrer", "Referrer and concern"),
+                ("child", "Child"),
+                ("consent", "Consent to share"),
+                ("level", "Level of Need"),
+                ("decision", "Decision and Signs of Safety"),
+                ("oversight", "Management oversight"),
+                ("checks", "Partner checks"),
+                ("household", "Household"),
+            ):
+                yield Static(title, classes="section")
+                yield Static("", id=f"md-{key}", markup=False)
+            yield Static("Earlier contacts about this child", classes="section")
+            yield DataTable(id="md-earlier", cursor_type="row", show_cursor=False)
+            yield Static("Change history", classes="section")
+            yield DataTable(id="md-history", cursor_type="row", show_cursor=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        earlier = self.query_one("#md-earlier", DataTable)
+        for label in ("Reference", "Received", "State", "Level", "Next step", "Within 12 months"):
+            earlier.add_column(label)
+        history = self.query_one("#md-history", DataTable)
+        for label in ("When", "Who", "Action", "What changed", "Reason"):
+            history.add_column(label)
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        services = self.mash.services
+        if services is None:
+            return
+        self.call_service(
+            self._load, services, self.contact_id, done=self.show, group="manager-detail"
+        )
+
+    @staticmethod
+    def _load(services: Any, contact_id: int) -> Loaded:
+        from mash_tui import codes
+        from mash_tui.levels import NEXT_STEPS
+
+        detail = services.detail(contact_id)
+        earlier = services.earlier_contacts(
+            [detail.contact.child_id],
+            exclude_contact_id=contact_id,
+            at=detail.contact.received_at,
+        )
+        earlier = [e for e in earlier if e.received_at <= detail.contact.received_at]
+        source = codes.lookup("sources", detail.contact.source_code)
+        label = f"{source.code}: {source.label}" if source else detail.contact.source_code
+        return Loaded(detail, earlier, services.history(contact_id), dict(NEXT_STEPS), label)
+
+    def show(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        d = loaded.detail
+        c, child = d.contact, d.child
+        self.query_one("#md-title", Literal).set_text(
+            f"{c.reference}  {child.first_name} {child.last_name}"
+        )
+        self.query_one("#md-countdown", CountdownLabel).set_deadline(c.deadline_at, c.authorised_at)
+        level = f"Level {c.level}" if c.level is not None else "no level yet"
+        self.query_one("#md-meta", Static).update(
+            f"{STATE_NAMES.get(c.state, c.state)} | RAG {c.priority.upper()} | {level} | "
+            f"with {d.name_of(c.assigned_to_id) or 'nobody'} | received "
+            f"{format_local(c.received_at)} | due {format_local(c.deadline_at)}"
+        )
+        step = loaded.next_steps.get(c.next_step or "", c.next_step or "")
+        sections: dict[str, list[tuple[str, object]]] = {
+            "referrer": [
+                ("Received", format_local(c.received_at)),
+                ("Entered", f"{format_local(c.entered_at)} by {d.name_of(c.entered_by_id)}"),
+                ("Source", loaded.source_label),
+                ("Referrer", c.referrer_name),
+                ("Agency", c.referrer_agency),
+                ("Role", c.referrer_role),
+                ("Phone", c.referrer_phone),
+                ("Email", c.referrer_email),
+                ("Factors", ", ".join(c.factors)),
+                ("Concern", c.concern),
+            ],
+            "child": [
+                ("Name", f"{child.first_name} {child.last_name}"),
+                ("Child ID", child.unique_id),
+                (
+                    "Date of birth",
+                    child.date_of_birth.strftime("%d/%m/%Y") if child.date_of_birth else "",
+                ),
+                (
+                    "Unborn, expected",
+                    child.expected_date.strftime("%d/%m/%Y")
+                    if child.unborn and child.expected_date
+                    else "",
+                ),
+                ("Gender", child.gender),
+                ("Ethnicity", child.ethnicity),
+                ("Address", f"{child.address} {child.postcode}".strip()),
+                ("School", child.school),
+                ("NHS number", child.nhs_number),
+                ("Siblings on this referral", ", ".join(s.reference for s in d.siblings)),
+            ],
+            "consent": [
+                ("Outcome", (c.consent_outcome or "not recorded").replace("_", " ")),
+                ("Sought by", c.consent_sought_by),
+                ("Sought from", c.consent_sought_from),
+                ("How", c.consent_method),
+                ("Recorded", format_local(c.consent_recorded_at)),
+                ("Override grounds", c.override_grounds),
+                ("Lawful basis", c.override_lawful_basis),
+                ("Override rationale", c.override_rationale),
+                (
+                    "Override authorised",
+                    f"{format_local(c.override_authorised_at)} by {d.name_of(c.override_authorised_by_id)}"
+                    if c.override_authorised_by_id
+                    else (
+                        "NOT YET - needs a manager"
+                        if c.consent_outcome in ("refused", "not_sought")
+                        else ""
+                    ),
+                ),
+            ],
+            "level": [
+                ("Level", c.level),
+                ("Framework", f"{c.framework_id} {c.framework_version}".strip()),
+                ("Rationale", c.level_rationale),
+            ],
+            "decision": [
+                ("Next step", step),
+                ("Analysis", c.analysis),
+                ("What are we worried about", c.sos_worried),
+                ("What's working well", c.sos_working_well),
+                ("What needs to happen", c.sos_needs_to_happen),
+                ("Safety scale (0-10)", c.sos_scale),
+                ("Why the level and next step differ", c.mismatch_justification),
+                (
+                    "Decided",
+                    f"{format_local(c.decided_at)} by {d.name_of(c.decided_by_id)}"
+                    if c.decided_at
+                    else "",
+                ),
+            ],
+            "oversight": [
+                ("Submitted", format_local(c.submitted_at)),
+                (
+                    "Authorised",
+                    f"{format_local(c.authorised_at)} by {d.name_of(c.authorised_by_id)}"
+                    if c.authorised_at
+                    else "not yet",
+                ),
+                ("Returned with", c.return_comment),
+                ("Referrer told", format_local(c.referrer_informed_at)),
+                (
+                    "Moves",
+                    "; ".join(
+                        f"{format_local(t.at)} {t.from_state}->{t.to_state} by {d.name_of(t.by_id)}"
+                        + (f" ({t.comment})" if t.comment else "")
+                        for t in d.transitions
+                    ),
+                ),
+            ],
+            "checks": [
+                (
+                    f"{p.agency} ({format_local(p.checked_at)})",
+                    f"asked: {p.requested}; shared: {p.shared or '-'}; why: {p.purpose}",
+                )
+                for p in d.partner_checks
+            ],
+            "household": [(m.name, f"{m.relationship} {m.notes}".strip()) for m in d.household],
+        }
+        for key, pairs in sections.items():
+            self.query_one(f"#md-{key}", Static).update(_fields(pairs))
+        earlier = self.query_one("#md-earlier", DataTable)
+        earlier.clear()
+        for e in loaded.earlier:
+            earlier.add_row(
+                Text(e.reference),
+                Text(format_local(e.received_at)),
+                Text(STATE_NAMES.get(e.state, e.state)),
+                Text(str(e.level) if e.level is not None else "-"),
+                Text(loaded.next_steps.get(e.next_step or "", "-")),
+                Text(
+                    "yes (repeat)" if e.within_12_months else "no",
+                    style="bold" if e.within_12_months else "",
+                ),
+            )
+        if not loaded.earlier:
+            earlier.add_row(Text("none"), Text(""), Text(""), Text(""), Text(""), Text(""))
+        history = self.query_one("#md-history", DataTable)
+        history.clear()
+        for entry in loaded.history:
+            history.add_row(
+                Text(format_local(entry.at, with_seconds=True)),
+                literal(entry.username),
+                Text(entry.action),
+                literal(_changes(entry.before, entry.after)),
+                literal(entry.reason),
+            )
+
+    def action_target(self) -> Target | None:
+        if self.loaded is None:
+            return None
+        c = self.loaded.detail.contact
+        assert c.id is not None
+        name = self.loaded.detail.name_of(c.assigned_to_id)
+        return Target(c.id, c.reference, c.version, name)
+
+    def changed(self) -> None:
+        self.reload()

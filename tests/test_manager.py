@@ -1,0 +1,332 @@
+"""The manager's queue, contact detail and acts of oversight, driven through the real app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from mash_tui.screens.manager import ManagerScreen
+from mash_tui.screens.manager_actions import ReassignModal, ReturnModal
+from mash_tui.screens.manager_detail import ManagerDetailScreen
+from test_reports_helpers import make_contact, utc
+from test_ui_support import SIZE, make_app, settle
+
+from mash_tui.clock import FrozenClock
+from mash_tui.inputs import ChildInput, ConsentInput
+from mash_tui.models import ContactState
+from mash_tui.services import Services
+
+NOW = utc(2026, 11, 17, 10)
+
+
+@pytest.fixture
+def queue(services: Services, clock: FrozenClock) -> dict[str, Any]:
+    """Open contacts at 10:00: one late, one due soon, one waiting, one with an override."""
+    made = {
+        # Received 09:00 on Monday: amber, due 09:00 today -> LATE by an hour.
+        "late": make_contact(services, clock, utc(2026, 11, 16, 9), consent=None, step=None),
+        # Red received 07:00: due 11:00 -> SOON (inside the 4-hour window).
+        "soon": make_contact(
+            services, clock, utc(2026, 11, 17, 7), priority="red", consent=None, step=None
+        ),
+        # Decided and submitted: waits for the manager, due 20:00 today.
+        "waiting": make_contact(services, clock, utc(2026, 11, 16, 20)),
+        # Consent refused; the override is not yet authorised.
+        "override": make_contact(
+            services,
+            clock,
+            utc(2026, 11, 17, 8),
+            consent=None,
+            step=None,
+            child=ChildInput("[bold]Zed[/bold]", "[@click=app.quit]Q[/]"),
+        ),
+    }
+    c = services.get(made["override"].id)
+    services.record_consent(
+        "scr",
+        c.id or 0,
+        c.version,
+        ConsentInput(
+            "refused",
+            "scr",
+            "father",
+            "phone",
+            grounds="Risk of significant harm",
+            lawful_basis="Children Act 1989 s47",
+            rationale="Father refused but the police report of violence at home means sharing "
+            "with health and school is needed to protect the child now",
+        ),
+    )
+    clock.set(NOW)
+    return made
+
+
+async def open_manager(services: Services) -> tuple[Any, Any]:
+    app = make_app(services, login="mgr")
+    return app, app.run_test(size=SIZE)
+
+
+def table_rows(screen: ManagerScreen) -> list[list[str]]:
+    table = screen.query_one("#mq-table")
+    return [[str(cell) for cell in table.get_row(row.key)] for row in table.ordered_rows]  # type: ignore[attr-defined]
+
+
+def notes(app: Any) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_queue_lists_every_open_contact_nearest_deadline_first(
+    services: Services, queue: dict[str, Any]
+) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        rows = table_rows(screen)
+        assert [r[0] for r in rows] == [
+            queue["late"].reference,
+            queue["soon"].reference,
+            queue["waiting"].reference,
+            queue["override"].reference,
+        ]
+        late, soon, waiting, override = rows
+        assert late[2:5] == ["AMBER", "scr", "screening"]
+        assert late[6:] == ["25h 00m", "LATE -01:00:00"]
+        assert soon[2] == "RED" and soon[7] == "SOON 01:00:00"
+        assert override[1] == "[bold]Zed[/bold] [@click=app.quit]Q[/]"  # shown literally
+        assert override[4] == "screening + override"
+        assert waiting[4] == "with manager" and waiting[5] == "3"
+        assert waiting[7] == "ok   10:00:00"
+        summary = str(screen.query_one("#mq-summary").render())
+        assert summary.startswith("4 open contacts (4 shown): 1 LATE, 1 due within 4h (SOON)")
+
+
+async def test_countdowns_tick_by_cell_and_crossings_notify(
+    services: Services, queue: dict[str, Any], clock: FrozenClock
+) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        rebuilds = screen.rebuilds
+        table = screen.query_one("#mq-table")
+        first_key = table.ordered_rows[0].key  # type: ignore[attr-defined]
+        clock.advance(seconds=1)
+        screen.tick()
+        await pilot.pause()
+        assert str(table.get_cell(first_key, "left")) == "LATE -01:00:01"  # type: ignore[attr-defined]
+        assert screen.rebuilds == rebuilds  # no row added or removed by a tick
+        assert notes(app) == []
+        # An hour later the red one (due 11:00) breaches.
+        clock.advance(hours=1)
+        screen.tick()
+        await pilot.pause()
+        assert f"{queue['soon'].reference} has passed its deadline (LATE)." in notes(app)
+        # At 16:30 the waiting contact (due 20:00) comes inside the 4-hour window.
+        clock.set(utc(2026, 11, 17, 16, 30))
+        screen.tick()
+        await pilot.pause()
+        assert f"{queue['waiting'].reference} is due within 4 hours (SOON)." in notes(app)
+
+
+async def test_refresh_adds_contacts_from_other_screeners_by_key(
+    services: Services, queue: dict[str, Any], clock: FrozenClock
+) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        table = screen.query_one("#mq-table")
+        before = {row.key.value: row for row in table.ordered_rows}  # type: ignore[attr-defined]
+        new = make_contact(
+            services, clock, NOW - timedelta(minutes=30), priority="red", consent=None, step=None
+        )
+        clock.set(NOW)
+        services.reassign("mgr", new.id, services.get(new.id).version, "scr2")
+        screen.reload()
+        await settle(pilot)
+        rows = table_rows(screen)
+        assert len(rows) == 5
+        assert rows[2][0] == new.reference and rows[2][3] == "scr2"  # red: due 13:30
+        after = {row.key.value: row for row in table.ordered_rows}  # type: ignore[attr-defined]
+        assert all(after[key] is before[key] for key in before)  # the old rows were kept
+
+
+async def test_filters_by_priority_screener_state_and_urgency(
+    services: Services, queue: dict[str, Any]
+) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        screen.query_one("#mq-priority").value = "red"  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert [r[0] for r in table_rows(screen)] == [queue["soon"].reference]
+        screen.query_one("#mq-priority").clear()  # type: ignore[attr-defined]
+        screen.query_one("#mq-state").value = "awaiting_authorisation"  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert [r[0] for r in table_rows(screen)] == [queue["waiting"].reference]
+        screen.query_one("#mq-state").clear()  # type: ignore[attr-defined]
+        await pilot.press("w")
+        await pilot.pause()
+        assert [r[0] for r in table_rows(screen)] == [
+            queue["late"].reference,
+            queue["soon"].reference,
+        ]
+        await pilot.press("w")
+        screen.query_one("#mq-screener").value = "scr2"  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert table_rows(screen) == []
+        assert "(0 shown)" in str(screen.query_one("#mq-summary").render())
+
+
+async def move_to(pilot: Any, screen: ManagerScreen, reference: str) -> None:
+    table = screen.query_one("#mq-table")
+    index = [r[0] for r in table_rows(screen)].index(reference)
+    table.move_cursor(row=index)  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+async def test_authorise_from_the_queue(services: Services, queue: dict[str, Any]) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        await move_to(pilot, screen, queue["waiting"].reference)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        contact = services.get(queue["waiting"].id)
+        assert contact.state == ContactState.AUTHORISED
+        assert contact.authorised_at == NOW
+        entry = services.history(queue["waiting"].id)[-1]
+        assert (entry.username, entry.action, entry.at) == ("mgr", "authorise", NOW)
+        assert queue["waiting"].reference not in [r[0] for r in table_rows(screen)]
+        assert f"{queue['waiting'].reference} authorised: it has left the MASH." in notes(app)
+
+
+async def test_refusal_is_shown_in_the_services_words(
+    services: Services, queue: dict[str, Any]
+) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        await move_to(pilot, screen, queue["late"].reference)
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert (
+            f"{queue['late'].reference}: record whether consent to share was sought and given first"
+            in notes(app)
+        )
+        assert services.get(queue["late"].id).state == ContactState.SCREENING
+
+
+async def test_return_keeps_the_comment_until_it_is_accepted(
+    services: Services, queue: dict[str, Any]
+) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        await move_to(pilot, screen, queue["waiting"].reference)
+        await pilot.press("t")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ReturnModal)
+        await pilot.press("n", "o", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is modal
+        error = str(modal.query_one("#return-error").render())
+        assert error == "say what needs to change before it can be authorised"
+        assert modal.query_one("#return-text").text == "no"  # type: ignore[attr-defined]
+        modal.query_one("#return-text").load_text("Add the school's account of the injury")  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ManagerScreen)
+        contact = services.get(queue["waiting"].id)
+        assert contact.state == ContactState.RETURNED
+        assert contact.return_comment == "Add the school's account of the injury"
+        assert services.history(contact.id or 0)[-1].username == "mgr"
+
+
+async def test_override_and_reassign_from_the_queue(
+    services: Services, queue: dict[str, Any]
+) -> None:
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        await move_to(pilot, screen, queue["override"].reference)
+        await pilot.press("o")
+        await settle(pilot)
+        question = str(app.screen.query_one(".dialog-text").render())
+        assert "Grounds: Risk of significant harm" in question
+        await pilot.press("y")
+        await settle(pilot)
+        contact = services.get(queue["override"].id)
+        assert contact.override_authorised_at == NOW
+        assert "screening + override" not in [r[4] for r in table_rows(screen)]
+        await move_to(pilot, screen, queue["override"].reference)
+        await pilot.press("g")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ReassignModal)
+        modal.query_one("#reassign-to").value = "scr2"  # type: ignore[attr-defined]
+        await pilot.click("#send")
+        await settle(pilot)
+        assert isinstance(app.screen, ManagerScreen)
+        assert services.history(queue["override"].id)[-1].action == "reassign"
+        row = next(r for r in table_rows(screen) if r[0] == queue["override"].reference)
+        assert row[3] == "scr2"
+
+
+async def test_contact_detail_shows_record_earlier_contacts_and_history(
+    services: Services, queue: dict[str, Any], clock: FrozenClock
+) -> None:
+    again = make_contact(
+        services,
+        clock,
+        NOW - timedelta(minutes=10),
+        child_id=queue["override"].child_id,
+        consent=None,
+        step=None,
+    )
+    clock.set(NOW)
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ManagerDetailScreen(again.id))
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, ManagerDetailScreen)
+        assert str(detail.query_one("#md-title").render()) == (
+            f"{again.reference}  [bold]Zed[/bold] [@click=app.quit]Q[/]"
+        )
+        earlier = detail.query_one("#md-earlier")
+        first = [str(c) for c in earlier.get_row_at(0)]  # type: ignore[attr-defined]
+        assert first[0] == queue["override"].reference and first[-1] == "yes (repeat)"
+        history = detail.query_one("#md-history")
+        assert history.row_count == 1  # type: ignore[attr-defined]
+        assert str(history.get_row_at(0)[2]) == "create"  # type: ignore[attr-defined]
+        await pilot.press("g")
+        await settle(pilot)
+        app.screen.query_one("#reassign-to").value = "scr2"  # type: ignore[attr-defined]
+        await pilot.click("#send")
+        await settle(pilot)
+        assert app.screen is detail
+        assert history.row_count == 2  # type: ignore[attr-defined]
+        assert "assigned_to_id" in str(history.get_row_at(1)[3])  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerScreen)
