@@ -139,10 +139,22 @@ def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"no such file: {path}")
+    from mash_tui.errors import ImportFailed
     from mash_tui.importer import import_csv
 
-    count = import_csv(rt.services(), current_login(), path)
-    print(f"imported {count} contacts from {path}")
+    try:
+        count = import_csv(rt.services(), current_login(), path)
+    except ImportFailed as exc:
+        # Every problem, one per line, so a whole file can be fixed in one pass.
+        total = len(exc.problems)
+        print(
+            f"mash-tui: nothing imported from {path}: {total} problem{'s' if total != 1 else ''}",
+            file=sys.stderr,
+        )
+        for row, column, reason in exc.problems:
+            print(f"row {row}, column {column}: {reason}", file=sys.stderr)
+        return 1
+    print(f"imported {count} contact{'s' if count != 1 else ''} from {path}")
     return 0
 
 
