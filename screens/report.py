@@ -27,12 +27,11 @@ def trend_chart(points: list[TrendPoint], width: int = BAR_WIDTH) -> Text:
     from mash_tui.exports import bar
 
     text = Text()
-    text.append(
-        "Week       Within target" + " " * (width - 6) + "Decided  Late  Open late\n", style="bold"
-    )
+    heading = "Week".ljust(10) + "Within target".ljust(7 + width) + "  Decided  Late  Open late\n"
+    text.append(heading, style="bold")
     for point in points:
         percent = point.within_target_percent
-        shown = f"{percent:5.1f}%" if percent is not None else "    - "
+        shown = f"{percent:5.1f}%" if percent is not None else f"{'-':>6}"
         text.append(f"{point.week}  {shown} ")
         text.append(bar(percent or 0.0, 100.0, width).ljust(width), style="green")
         text.append(
