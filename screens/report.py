@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mash_tui.app import MashApp
     from mash_tui.reports import ContactRef, IsoWeek, TrendPoint, WeeklySummary
 
-BAR_WIDTH = 24
+BAR_WIDTH = 20
 
 
 def trend_chart(points: list[TrendPoint], width: int = BAR_WIDTH) -> Text:

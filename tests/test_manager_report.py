@@ -42,7 +42,7 @@ async def test_report_screen_figures_trend_and_drilldown(
         assert rows["by_priority.red"][1:] == ["1", "100.0% in target"]
         trend = str(screen.query_one("#wr-trend").render())
         last = trend.splitlines()[-1]
-        assert last.split() == ["2026-W47", "66.7%", "█" * 16, "6", "3", "2"]
+        assert last.split() == ["2026-W47", "66.7%", "█" * 13 + "▃", "6", "3", "2"]
         assert len(trend.splitlines()) == 13
         table: Any = screen.query_one("#wr-figures")
         table.move_cursor(row=table.get_row_index("breached_deadline"))

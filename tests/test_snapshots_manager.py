@@ -1,0 +1,63 @@
+"""Snapshots of the manager's screens: frozen clock, fixed terminal, fixed data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from test_reports_helpers import AS_AT, build_w47, make_contact, utc
+from test_ui_support import make_app, settle
+
+from mash_tui.clock import FrozenClock
+from mash_tui.inputs import ChildInput
+from mash_tui.services import Services
+
+SIZE = (130, 36)
+Snap = Callable[..., bool]
+
+
+@pytest.fixture
+def manager_data(services: Services, clock: FrozenClock) -> Services:
+    """The W47 fixture plus two contacts due soon, seen at noon on Wednesday 25 November."""
+    build_w47(services, clock)
+    make_contact(
+        services,
+        clock,
+        utc(2026, 11, 25, 9),
+        priority="red",
+        consent=None,
+        step=None,
+        child=ChildInput("[b]Lou[/b]", "Reed"),
+    )
+    make_contact(services, clock, utc(2026, 11, 24, 14), consent=None, step=None)
+    clock.set(AS_AT)
+    return services
+
+
+def test_manager_queue(snap_compare: Snap, manager_data: Services) -> None:
+    async def ready(pilot: Any) -> None:
+        await settle(pilot)
+
+    app = make_app(manager_data, login="mgr")
+    assert snap_compare(app, terminal_size=SIZE, run_before=ready)
+
+
+def test_manager_contact_detail(snap_compare: Snap, manager_data: Services) -> None:
+    async def open_first(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    app = make_app(manager_data, login="mgr")
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_first)
+
+
+def test_weekly_report_screen(snap_compare: Snap, manager_data: Services) -> None:
+    async def open_report(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    app = make_app(manager_data, login="mgr")
+    assert snap_compare(app, terminal_size=(150, 40), run_before=open_report)
