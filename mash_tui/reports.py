@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,9 @@ TREND_WEEKS = 12
 REPEAT_WINDOW_DAYS = 365
 # SQLite's julianday() keeps milliseconds; comparisons allow half of one.
 _TOLERANCE_SECONDS = 0.0005
+# An upper bound that turns "authorised since t" into a two-sided range: without planner
+# statistics SQLite then prefers the authorised_at index to the received_at one.
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 _WEEK_RE = re.compile(r"(\d{4})-?[Ww](\d{1,2})")
 
 SPLITS: dict[str, str] = {
@@ -430,6 +433,7 @@ class _Sql:
         self._and = and_
         self._or = or_
         self.func = func
+        self._made: dict[str, ColumnElement[bool]] = {}
 
     def seconds(self, start: Any, end: Any) -> Any:
         """Elapsed seconds between two instant columns, in the database's own arithmetic."""
@@ -493,40 +497,77 @@ class _Sql:
 
     def figure_condition(self, key: str) -> ColumnElement[bool]:
         """The whole WHERE condition of one figure; drill-downs and counts both use it."""
-        c = self.t.c
-        simple: dict[str, ColumnElement[bool]] = {
-            "received": self.received,
-            "decided": self.decided,
-            "decided_within_target": self._and(self.decided, self.within_target),
-            "decided_over_target": self._and(self.decided, ~self.within_target),
-            "decided_within_deadline": self._and(self.decided, ~self.breached),
-            "breached_deadline": self._and(self.decided, self.breached),
-            "open_at_start": self.open_at(self.start),
-            "open_at_end": self.open_at(self.end),
-            "open_past_deadline": self._and(self.open_at(self.end), c.deadline_at < self.cut),
-            "open_within_deadline": self._and(self.open_at(self.end), c.deadline_at >= self.cut),
-            "repeat_contacts": self._and(self.received, self.repeat()),
-            "overrides": self._and(self.decided, self.override()),
-            "overrides_with_rationale": self._and(self.decided, self.override_with_rationale()),
-            "overrides_authorised": self._and(self.decided, self.override_authorised()),
-            "management_authorised": self._and(self.decided, c.authorised_by_id.is_not(None)),
-            "cohort.decided": self._and(self.received, _is_open(c, False)),
-            "cohort.decided_within_target": self._and(
-                self.received, _is_open(c, False), self.within_target
-            ),
-            "cohort.breached_deadline": self._and(self.received, _is_open(c, False), self.breached),
-            "cohort.open": self._and(self.received, _is_open(c, True)),
-            "cohort.open_past_deadline": self._and(
-                self.received, _is_open(c, True), c.deadline_at < self.as_at
-            ),
-        }
-        if key in simple:
-            return simple[key]
+        if key in self._made:
+            return self._made[key]
+        factories = self._simple_conditions()
+        if key in factories:
+            self._made[key] = factories[key]()
+            return self._made[key]
         if key.startswith("consent.") and key[8:] in CONSENT_OUTCOMES:
             return self._and(self.decided, self.consent(key[8:]))
         if key.startswith("by_"):
             return self._split_condition(key)
         raise KeyError(f"no figure '{key}' in the weekly report")
+
+    def open_halves(self, key: str) -> list[ColumnElement[bool]] | None:
+        """For an 'open at' figure, two scopes that each use an index and together cover it.
+
+        Open contacts come through (is_open, deadline_at); those authorised since the
+        instant through authorised_at, bounded on both sides so SQLite picks that index.
+        """
+        instants = {
+            "open_at_start": self.start,
+            "open_at_end": self.end,
+            "open_past_deadline": self.end,
+            "open_within_deadline": self.end,
+        }
+        if key not in instants:
+            return None
+        c = self.t.c
+        return [
+            _is_open(c, True),
+            self._and(c.authorised_at >= instants[key], c.authorised_at < FAR_FUTURE),
+        ]
+
+    def _simple_conditions(self) -> dict[str, Callable[[], ColumnElement[bool]]]:
+        c = self.t.c
+        simple: dict[str, Callable[[], ColumnElement[bool]]] = {
+            "received": lambda: self.received,
+            "decided": lambda: self.decided,
+            "decided_within_target": lambda: self._and(self.decided, self.within_target),
+            "decided_over_target": lambda: self._and(self.decided, ~self.within_target),
+            "decided_within_deadline": lambda: self._and(self.decided, ~self.breached),
+            "breached_deadline": lambda: self._and(self.decided, self.breached),
+            "open_at_start": lambda: self.open_at(self.start),
+            "open_at_end": lambda: self.open_at(self.end),
+            "open_past_deadline": lambda: self._and(
+                self.open_at(self.end), c.deadline_at < self.cut
+            ),
+            "open_within_deadline": lambda: self._and(
+                self.open_at(self.end), c.deadline_at >= self.cut
+            ),
+            "repeat_contacts": lambda: self._and(self.received, self.repeat()),
+            "overrides": lambda: self._and(self.decided, self.override()),
+            "overrides_with_rationale": lambda: self._and(
+                self.decided, self.override_with_rationale()
+            ),
+            "overrides_authorised": lambda: self._and(self.decided, self.override_authorised()),
+            "management_authorised": lambda: self._and(
+                self.decided, c.authorised_by_id.is_not(None)
+            ),
+            "cohort.decided": lambda: self._and(self.received, _is_open(c, False)),
+            "cohort.decided_within_target": lambda: self._and(
+                self.received, _is_open(c, False), self.within_target
+            ),
+            "cohort.breached_deadline": lambda: self._and(
+                self.received, _is_open(c, False), self.breached
+            ),
+            "cohort.open": lambda: self._and(self.received, _is_open(c, True)),
+            "cohort.open_past_deadline": lambda: self._and(
+                self.received, _is_open(c, True), c.deadline_at < self.as_at
+            ),
+        }
+        return simple
 
     def _split_condition(self, key: str) -> ColumnElement[bool]:
         dimension, _, rest = key[3:].partition(".")
@@ -752,7 +793,8 @@ def _open_counts(services: Services, sql: _Sql) -> dict[str, int]:
 
     c = sql.t.c
     out = {"open_at_start": 0, "open_at_end": 0, "open_past_deadline": 0, "open_within_deadline": 0}
-    halves = [_is_open(c, True), c.authorised_at >= sql.start]
+    halves = sql.open_halves("open_at_start")
+    assert halves is not None
     with services.engine.connect() as conn:
         for half in halves:
             columns = [func.count(_case(sql._and(half, sql.figure_condition(key)))) for key in out]
@@ -837,11 +879,14 @@ def _late_contacts(services: Services, sql: _Sql) -> list[LateContact]:
             .where(sql.decided, sql._or(~sql.within_target, sql.breached))
             .order_by(c.received_at, c.id)
         ).all()
-        still_open = conn.execute(
-            select(*columns)
-            .where(sql.figure_condition("open_past_deadline"))
-            .order_by(c.deadline_at, c.id)
-        ).all()
+        still_open = [
+            row
+            for half in sql.open_halves("open_past_deadline") or []
+            for row in conn.execute(
+                select(*columns).where(half, sql.figure_condition("open_past_deadline"))
+            ).all()
+        ]
+        still_open.sort(key=lambda row: (row.deadline_at, row.id))
     for row in decided:
         late.append(
             LateContact(
@@ -939,7 +984,7 @@ def trend(
         # Open past deadline at each week's end, through the same two indexed halves.
         halves = [
             _is_open(c, True),
-            c.authorised_at >= first.end,
+            first._and(c.authorised_at >= first.end, c.authorised_at < FAR_FUTURE),
         ]
         for half in halves:
             columns = [
@@ -987,12 +1032,20 @@ def drilldown(
     sql = _Sql(services, week, _now(services, as_at))
     condition = sql.figure_condition(figure_key)
     c = sql.t.c
-    stmt = (
-        select(
-            c.id, c.reference, c.state, c.priority, c.received_at, c.deadline_at, c.authorised_at
-        )
-        .where(condition)
-        .order_by(c.received_at, c.id)
+    columns = (
+        c.id,
+        c.reference,
+        c.state,
+        c.priority,
+        c.received_at,
+        c.deadline_at,
+        c.authorised_at,
     )
+    scopes = sql.open_halves(figure_key) or [condition]
+    refs: list[ContactRef] = []
     with services.engine.connect() as conn:
-        return [ContactRef(*row) for row in conn.execute(stmt)]
+        for scope in scopes:
+            stmt = select(*columns).where(scope, condition)
+            refs.extend(ContactRef(*row) for row in conn.execute(stmt))
+    refs.sort(key=lambda ref: (ref.received_at, ref.id))
+    return refs
