@@ -1280,6 +1280,20 @@ class Services:
             }
             return ContactDetail(contact, child, household, checks, moves, siblings, names)
 
+    def queue_signature(self) -> tuple[int, datetime | None]:
+        """How many contacts are open and when the latest of them changed (cheap to poll).
+
+        Every save stamps updated_at, so a new, edited, moved or closed contact changes
+        this pair; a live queue reloads its rows only when it does.
+        """
+        with self.read() as session:
+            count, latest = session.exec(
+                select(func.count(), func.max(Contact.updated_at)).where(
+                    col(Contact.is_open).is_(True)
+                )
+            ).one()
+            return int(count), latest
+
     def queue(self, *, assigned_to: str | None = None, limit: int = 2000) -> list[QueueRow]:
         """Open contacts, nearest deadline first (one indexed query)."""
         with self.read() as session:
