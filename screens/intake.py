@@ -193,6 +193,9 @@ class ChildForm(ServiceCaller, Vertical):
 
     def lookup(self) -> None:
         """Look for the child among known children, and their earlier contacts."""
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+            self._lookup_timer = None
         app: MashApp = self.app  # type: ignore[assignment]
         services = app.services
         if services is None:
@@ -253,11 +256,7 @@ class ChildForm(ServiceCaller, Vertical):
                     f"Link {child.unique_id}: {child.first_name} {child.last_name}, "
                     f"{born} {age_text(child.date_of_birth, today)}".strip()
                 )
-                buttons.append(
-                    Button(
-                        literal(label), id=f"c{self.index}-link-{child.id}", classes="link small"
-                    )
-                )
+                buttons.append(Button(literal(label), name=str(child.id), classes="link small"))
             box.mount_all(buttons)
         else:
             title.update("")
@@ -297,7 +296,7 @@ class ChildForm(ServiceCaller, Vertical):
             edited(self)
         elif event.button.has_class("link"):
             event.stop()
-            self._link(int(button_id.rsplit("-", 1)[1]))
+            self._link(int(str(event.button.name)))
 
     def _link(self, child_id: int) -> None:
         child = next((c for c in self.matches if c.id == child_id), None)

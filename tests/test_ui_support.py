@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from textual.containers import ScrollableContainer
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input, Select, TextArea
 
 from mash_tui.app import MashApp
@@ -77,3 +79,24 @@ RATIONALE = (
     "Mother refused consent but the child disclosed a serious injury at school, so "
     "sharing with police and health is needed to keep the child safe today."
 )
+
+
+async def click(pilot: Pilot[Any], selector: str | Widget) -> None:
+    """Click a widget the way a person would: scrolled into view first."""
+    widget = pilot.app.screen.query_one(selector) if isinstance(selector, str) else selector
+    for ancestor in widget.ancestors:
+        if isinstance(ancestor, ScrollableContainer):
+            offset = widget.region.y - ancestor.region.y - ancestor.region.height // 2
+            ancestor.scroll_to(y=ancestor.scroll_y + offset, animate=False, immediate=True)
+    await settle(pilot)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    await pilot.click(widget)
+    await settle(pilot)
+
+
+def ident(row: Any) -> int:
+    """The id of a stored row (always set once saved)."""
+    value = row.id
+    assert isinstance(value, int)
+    return value
