@@ -86,6 +86,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
         self.shown: dict[str, QueueRow] = {}
         self.clock_states: dict[str, ClockState] = {}
         self.ages: dict[str, str] = {}
+        self.signature: Any = None
         self.loaded = False
         self.rebuilds = 0  # how many times rows were added or removed (tests read it)
 
@@ -114,7 +115,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         self.set_interval(1.0, self.tick)
-        self.set_interval(REFRESH_SECONDS, self.reload)
+        self.set_interval(REFRESH_SECONDS, self.poll)
         self.reload()
         table.focus()
 
@@ -130,12 +131,32 @@ class ManagerScreen(ManagerActions, Screen[None]):
             return
         self.call_service(self._load, services, done=self._loaded, group="manager-queue")
 
-    @staticmethod
-    def _load(services: Any) -> tuple[list[QueueRow], list[str]]:
-        return services.queue(), [u.username for u in services.screeners()]
+    def poll(self) -> None:
+        """Every few seconds: a one-row query, and the full queue only when it changed."""
+        services = self.mash.services
+        if services is None or not self.loaded:
+            return
+        self.call_service(
+            self._poll, services, self.signature, done=self._loaded_if_any, group="manager-queue"
+        )
 
-    def _loaded(self, loaded: tuple[list[QueueRow], list[str]]) -> None:
-        rows, screeners = loaded
+    @staticmethod
+    def _poll(services: Any, seen: Any) -> tuple[list[QueueRow], list[str], Any] | None:
+        if services.queue_signature() == seen:
+            return None
+        return ManagerScreen._load(services)
+
+    def _loaded_if_any(self, loaded: tuple[list[QueueRow], list[str], Any] | None) -> None:
+        if loaded is not None:
+            self._loaded(loaded)
+
+    @staticmethod
+    def _load(services: Any) -> tuple[list[QueueRow], list[str], Any]:
+        signature = services.queue_signature()
+        return services.queue(), [u.username for u in services.screeners()], signature
+
+    def _loaded(self, loaded: tuple[list[QueueRow], list[str], Any]) -> None:
+        rows, screeners, self.signature = loaded
         picker = self.query_one("#mq-screener", Select)
         options = sorted(set(screeners) | {r.assigned_to for r in rows if r.assigned_to})
         if options != getattr(self, "_screener_options", None):

@@ -147,13 +147,17 @@ async def test_refresh_adds_contacts_from_other_screeners_by_key(
         )
         clock.set(NOW)
         services.reassign("mgr", new.id, services.get(new.id).version, "scr2")
-        screen.reload()
+        screen.poll()  # what the 5-second timer calls
         await settle(pilot)
         rows = table_rows(screen)
         assert len(rows) == 5
         assert rows[2][0] == new.reference and rows[2][3] == "scr2"  # red: due 13:30
         after = {row.key.value: row for row in table.ordered_rows}  # type: ignore[attr-defined]
         assert all(after[key] is before[key] for key in before)  # the old rows were kept
+        rebuilds, signature = screen.rebuilds, screen.signature
+        screen.poll()  # nothing changed since: the rows are not read again
+        await settle(pilot)
+        assert (screen.rebuilds, screen.signature) == (rebuilds, signature)
 
 
 async def test_filters_by_priority_screener_state_and_urgency(
@@ -330,3 +334,18 @@ async def test_contact_detail_shows_record_earlier_contacts_and_history(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ManagerScreen)
+
+
+def test_queue_signature_changes_when_an_open_contact_changes(
+    services: Services, queue: dict[str, Any], clock: FrozenClock
+) -> None:
+    first = services.queue_signature()
+    assert first == (4, utc(2026, 11, 17, 8))  # the override's consent, recorded at 08:00
+    clock.advance(minutes=5)
+    contact = services.get(queue["late"].id)
+    services.reassign("mgr", contact.id or 0, contact.version, "scr2")
+    assert services.queue_signature() == (4, NOW + timedelta(minutes=5))
+    clock.advance(minutes=5)
+    waiting = services.get(queue["waiting"].id)
+    services.authorise("mgr", waiting.id or 0, waiting.version)
+    assert services.queue_signature()[0] == 3
