@@ -981,21 +981,41 @@ def trend(
                 decided[index] = int(n)
                 within[index] = int(w)
                 breached[index] = int(b)
-        # Open past deadline at each week's end, through the same two indexed halves.
-        halves = [
-            _is_open(c, True),
-            first._and(c.authorised_at >= first.end, c.authorised_at < FAR_FUTURE),
+        # Open past deadline at each week's end, through the same two indexed halves. Within
+        # a half the condition is simpler than figure_condition's (the half already says
+        # whether the contact is open), and a contact authorised later counts only if it
+        # was overdue then, so only rows authorised after their deadline are examined.
+        open_columns = [
+            func.count(_case(first._and(c.received_at < s.end, c.deadline_at < s.cut)))
+            for s in sqls
         ]
-        for half in halves:
-            columns = [
-                func.count(_case(s._and(half, s.figure_condition("open_past_deadline"))))
-                for s in sqls
-            ]
-            row = conn.execute(
-                select(*columns).where(half, c.received_at < last.end, c.deadline_at < last.cut)
-            ).one()
-            for index in range(weeks):
-                open_past[index] += int(row[index] or 0)
+        row = conn.execute(
+            select(*open_columns).where(
+                _is_open(c, True), c.received_at < last.end, c.deadline_at < last.cut
+            )
+        ).one()
+        for index in range(weeks):
+            open_past[index] += int(row[index] or 0)
+        closed_columns = [
+            func.count(
+                _case(
+                    first._and(
+                        c.received_at < s.end, c.authorised_at >= s.end, c.deadline_at < s.cut
+                    )
+                )
+            )
+            for s in sqls
+        ]
+        row = conn.execute(
+            select(*closed_columns).where(
+                c.authorised_at >= first.end,
+                c.authorised_at < FAR_FUTURE,
+                c.authorised_at > c.deadline_at,
+                c.received_at < last.end,
+            )
+        ).one()
+        for index in range(weeks):
+            open_past[index] += int(row[index] or 0)
     return [
         TrendPoint(
             week=w.label,

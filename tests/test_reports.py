@@ -355,3 +355,26 @@ def test_christmas_bank_holidays_and_week_53(services: Services, clock: FrozenCl
     summary = weekly_summary(svc, w53)
     assert (summary.count("decided"), summary.count("decided_over_target")) == (1, 1)
     assert summary.median_hours == 102.0
+
+
+def test_each_trend_point_equals_that_weeks_own_summary(
+    services: Services, w47: dict[str, Made]
+) -> None:
+    for offset in (-1, 0, 1):
+        week = W47.shift(offset)
+        point = weekly_summary(services, week).trend[-1]
+        own = weekly_summary(services, week, with_trend=False)
+        assert point.week == week.label
+        assert (
+            point.received,
+            point.decided,
+            point.decided_within_target,
+            point.breached_deadline,
+            point.open_past_deadline,
+        ) == (
+            own.count("received"),
+            own.count("decided"),
+            own.count("decided_within_target"),
+            own.count("breached_deadline"),
+            own.count("open_past_deadline"),
+        ), week.label
