@@ -1001,7 +1001,7 @@ class _Planner:
         return steps
 
 
-def _users(services: Services, login: str, at: datetime) -> tuple[list[str], list[str], str]:
+def _users(services: Services, login: str) -> tuple[list[str], list[str], str]:
     """Make sure the demo staff exist (and the person running it, as a manager)."""
     existing = {u.username: u for u in services.list_users()}
     notes = []
@@ -1059,7 +1059,7 @@ def generate(
     start = now - timedelta(days=WINDOW_DAYS)
     clock = FrozenClock(start - timedelta(days=1))
     svc = Services(services.engine, clock, policy=services.policy, framework=services.framework)
-    screeners, managers, note = _users(svc, login, clock.now())
+    screeners, managers, note = _users(svc, login)
     names = {u.username: u.display_name for u in svc.list_users()}
     rng = random.Random(seed)
     planner = _Planner(rng, svc.framework, now, screeners, managers, names)
