@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from mash_tui import codes
@@ -1295,10 +1296,24 @@ class Services:
             return int(count), latest
 
     def queue(self, *, assigned_to: str | None = None, limit: int = 2000) -> list[QueueRow]:
-        """Open contacts, nearest deadline first (one indexed query)."""
+        """Open contacts, nearest deadline first: one indexed query of only the shown columns."""
         with self.read() as session:
             stmt = (
-                select(Contact, Child.first_name, Child.last_name, User.username)
+                sa_select(
+                    col(Contact.id),
+                    col(Contact.reference),
+                    col(Child.first_name),
+                    col(Child.last_name),
+                    col(Contact.priority),
+                    col(Contact.state),
+                    col(Contact.level),
+                    col(User.username),
+                    col(Contact.received_at),
+                    col(Contact.deadline_at),
+                    col(Contact.version),
+                    col(Contact.consent_outcome),
+                    col(Contact.override_authorised_by_id),
+                )
                 .join(Child, col(Child.id) == col(Contact.child_id))
                 .outerjoin(User, col(User.id) == col(Contact.assigned_to_id))
                 .where(col(Contact.is_open).is_(True))
@@ -1307,27 +1322,37 @@ class Services:
             )
             if assigned_to is not None:
                 stmt = stmt.where(User.username == assigned_to)
-            rows = []
-            for contact, first, last, username in session.exec(stmt).all():
-                assert contact.id is not None
-                rows.append(
-                    QueueRow(
-                        id=contact.id,
-                        reference=contact.reference,
-                        child_name=f"{first} {last}".strip(),
-                        priority=contact.priority,
-                        state=contact.state,
-                        level=contact.level,
-                        assigned_to=username or "",
-                        received_at=contact.received_at,
-                        deadline_at=contact.deadline_at,
-                        version=contact.version,
-                        consent_outcome=contact.consent_outcome,
-                        override_pending=contact.consent_outcome in ("refused", "not_sought")
-                        and contact.override_authorised_by_id is None,
-                    )
+            return [
+                QueueRow(
+                    id=cid,
+                    reference=reference,
+                    child_name=f"{first} {last}".strip(),
+                    priority=priority,
+                    state=state,
+                    level=level,
+                    assigned_to=username or "",
+                    received_at=received_at,
+                    deadline_at=deadline_at,
+                    version=version,
+                    consent_outcome=consent,
+                    override_pending=consent in ("refused", "not_sought") and authorised_by is None,
                 )
-            return rows
+                for (
+                    cid,
+                    reference,
+                    first,
+                    last,
+                    priority,
+                    state,
+                    level,
+                    username,
+                    received_at,
+                    deadline_at,
+                    version,
+                    consent,
+                    authorised_by,
+                ) in session.execute(stmt).all()
+            ]
 
     def find_children(
         self,
