@@ -1321,7 +1321,7 @@ class Services:
                 .limit(limit)
             )
             if assigned_to is not None:
-                stmt = stmt.where(User.username == assigned_to)
+                stmt = stmt.where(col(User.username) == assigned_to)
             return [
                 QueueRow(
                     id=cid,
