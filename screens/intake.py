@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 DRAFT_DELAY = 0.7  # seconds after the last keystroke
 LOOKUP_DELAY = 0.4
+DRAFT_RETRY = 3.0  # seconds before a failed draft save is tried again
 
 REFERRER_LABELS = {
     "referrer_name": "Referrer's name",
@@ -527,7 +528,8 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
 
     def _draft_failed(self, exc: BaseException) -> None:
         self._last_saved = None
-        self.notify(f"Draft not saved yet: {first_line(exc)}", severity="warning")
+        self.notify(f"Draft not saved yet, trying again: {first_line(exc)}", severity="warning")
+        self.set_timer(DRAFT_RETRY, self.save_draft)
 
     # ------------------------------------------------------------------ children
     @on(Button.Pressed, "#add-sibling")
