@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from mash_tui.services import ContactDetail
 
 DRAFT_DELAY = 0.7
+DRAFT_RETRY = 3.0  # seconds before a failed draft save is tried again
 STEP_TABS = {"consent": "step-consent", "level": "step-level", "decision": "step-decision"}
 
 
@@ -254,8 +255,19 @@ class ContactScreen(ServiceCaller, Screen[None]):
             return
         clean = payload == self._stored
         self.call_service(
-            self._write_draft, services, identity.login, payload, clean, group="draft"
+            self._write_draft,
+            services,
+            identity.login,
+            payload,
+            clean,
+            failed=self._draft_failed,
+            group="draft",
         )
+
+    def _draft_failed(self, exc: BaseException) -> None:
+        self._last_saved = None
+        self.notify(f"Draft not saved yet, trying again: {first_line(exc)}", severity="warning")
+        self.set_timer(DRAFT_RETRY, self.save_draft)
 
     def _write_draft(self, services: Any, login: str, payload: dict[str, Any], clean: bool) -> None:
         with self._draft_lock:
