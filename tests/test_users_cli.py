@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
@@ -204,3 +205,61 @@ def test_user_changes_are_audited_with_who_and_what(cli: Cli, services: Services
     assert (disabled.username, disabled.action) == ("admin", "disable")
     assert (disabled.before, disabled.after) == ({"active": True}, {"active": False})
     assert cli("mgr", "audit", "verify")[0] == 0
+
+
+# ---------------------------------------------------------------- other commands that act for someone
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def acting_commands(out: Path) -> dict[str, tuple[str, ...]]:
+    """Every other command that acts for the person at the keyboard."""
+    return {
+        "import": ("import", "contacts", str(DATA / "contacts_good.csv")),
+        "report": ("report", "weekly", "--week", "2026-W47", "--output", str(out / "w.csv")),
+        "export": (
+            "export",
+            "annex-a",
+            "--from",
+            "01/11/2026",
+            "--to",
+            "17/11/2026",
+            "--output",
+            str(out / "a.csv"),
+        ),
+    }
+
+
+@pytest.mark.parametrize("who", ["disabled", "unknown"])
+def test_other_commands_refuse_disabled_and_unknown_logins(
+    cli: Cli, services: Services, tmp_path: Path, who: str
+) -> None:
+    create(services, "scr")  # something to report, so only the login can be the problem
+    services.set_user_active("mgr", "scr2", False)
+    login = "scr2" if who == "disabled" else "visitor"
+    before = len(services.queue())
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    for name, args in acting_commands(out_dir).items():
+        code, out, err = cli(login, *args)
+        assert (code, out) == (1, ""), name
+        assert err.startswith("mash-tui: ") and err.count("\n") == 1, (name, err)
+        assert f"'{login}'" in err, (name, err)
+    assert len(services.queue()) == before
+    assert list(out_dir.iterdir()) == []
+
+
+def test_other_commands_work_for_active_users(cli: Cli, services: Services, tmp_path: Path) -> None:
+    """The positive control for the refusals above (importing history is for managers)."""
+    create(services, "scr")
+    for name, args in acting_commands(tmp_path).items():
+        code, _, err = cli("mgr" if name == "import" else "scr", *args)
+        assert (code, err) == (0, ""), name
+    assert (tmp_path / "w.csv").exists() and (tmp_path / "a.csv").exists()
+
+
+def test_screener_cannot_import_contacts(cli: Cli, services: Services, tmp_path: Path) -> None:
+    refused(
+        cli("scr", *acting_commands(tmp_path)["import"]),
+        "only a manager can import contacts; you are a screener",
+    )
+    assert services.queue() == []
