@@ -64,7 +64,7 @@ class ContactHeader(Vertical):
         state = STATE_NAMES.get(c.state, c.state)
         level = f"Level {c.level}" if c.level is not None else "no level yet"
         self.query_one("#ch-meta", Static).update(
-            f"{state} | RAG {c.priority.upper()} | {level} | received {format_local(c.received_at)} "
+            f"{state} | {c.priority.upper()} | {level} | received {format_local(c.received_at)} "
             f"| due {format_local(c.deadline_at)}"
         )
         self.query_one("#ch-countdown", CountdownLabel).set_deadline(c.deadline_at, c.authorised_at)

@@ -393,10 +393,10 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
             yield from field_rows(
                 [
                     FormField(
-                        "Received (UK time; the clock starts here)",
+                        "Received (UK time)",
                         Input(
                             str(p.get("received_at", "")),
-                            placeholder="dd/mm/yyyy HH:MM",
+                            placeholder="dd/mm/yyyy HH:MM (the clock starts here)",
                             id="received_at",
                         ),
                         key="received_at",
@@ -584,7 +584,10 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
         from mash_tui.errors import MashError, ValidationFailed
 
         if isinstance(exc, ValidationFailed):
-            self.show_errors(exc.errors)
+            errors = dict(exc.errors)
+            if "source_code" in errors and not self.payload()["source_code"]:
+                errors["source_code"] = "choose the contact source"  # nothing chosen yet
+            self.show_errors(errors)
         elif isinstance(exc, MashError):
             self.show_errors({exc.field or "": exc.message})
         else:

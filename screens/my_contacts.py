@@ -20,13 +20,14 @@ if TYPE_CHECKING:
     from mash_tui.app import MashApp, PaletteCommand
     from mash_tui.services import QueueRow
 
+# Time left comes first so it is never the column cut off on a narrow terminal.
 COLUMNS = (
+    ("left", "Time left"),
     ("ref", "Reference"),
-    ("child", "Child"),
     ("priority", "RAG"),
+    ("child", "Child"),
     ("state", "State"),
     ("level", "Level"),
-    ("left", "Time left"),
 )
 
 
@@ -137,12 +138,12 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         if row.override_pending:
             state += " (consent override pending)"
         return (
+            countdown_text(row.deadline_at, now, self.mash.warning_hours),
             Text(row.reference),
-            literal(row.child_name),
             Text(row.priority.upper()),
+            literal(row.child_name),
             Text(state, style="bold" if row.state == "returned" else ""),
             Text(str(row.level) if row.level is not None else "-"),
-            countdown_text(row.deadline_at, now, self.mash.warning_hours),
         )
 
     def tick(self) -> None:

@@ -84,7 +84,7 @@ async def test_screener_lands_on_my_contacts(services: Services, clock: FrozenCl
         assert isinstance(screen, MyContactsScreen)
         table = screen.query_one("#my-contacts", DataTable)
         assert table.row_count == 1  # only contacts assigned to this screener
-        assert "Ada Lovelace" in str(table.get_row_at(0)[1])
+        assert [str(c) for c in table.get_column("child")] == ["Ada Lovelace"]
 
 
 async def test_countdown_ticks_update_cells_without_rebuilding(

@@ -101,7 +101,7 @@ async def test_draft_survives_kill_9_and_is_offered_back(tmp_path: Path) -> None
     try:
         term.wait_for("no open contacts")
         term.type("n")
-        term.wait_for("the clock starts here")  # only the intake screen says this
+        term.wait_for("When it came in")  # only the intake screen says this
         # received -> priority -> source -> referrer's name; like a person, pause after
         # moving between fields (Textual applies a focus change after keys already queued).
         term.type("\t\t\t")
