@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
@@ -126,7 +127,7 @@ def _manager_screen() -> Screen[Any]:
 class MashApp(App[int]):
     """mash-tui: the MASH screener's and manager's terminal app."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute, so subclasses find it
     TITLE = "mash-tui"
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "screener": _screener_screen,
