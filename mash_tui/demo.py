@@ -1007,16 +1007,15 @@ def _users(services: Services, login: str) -> tuple[list[str], list[str], str]:
     notes = []
     actor: str | None = None
     if existing:
-        actor = next(
-            (
-                u.username
-                for u in sorted(existing.values(), key=lambda u: u.username)
-                if u.active and u.role in ("manager", "admin")
-            ),
-            None,
-        )
-        if actor is None:
-            raise MashError("the demo needs an active manager or admin to add its users")
+        # Never act in someone else's name: on a database with users, the person running
+        # the demo must themselves be an active manager (identify raises otherwise).
+        from mash_tui.errors import PermissionDenied
+        from mash_tui.models import Role
+
+        me = services.identify(login)
+        if me.role not in (Role.MANAGER, Role.ADMIN):
+            raise PermissionDenied("only a manager can load demo data into a database with users")
+        actor = me.username
     # Managers first, and the person running the demo before anyone, so that on an empty
     # database the first user added can add the rest.
     wanted = sorted(DEMO_USERS, key=lambda user: user[2] != "manager")

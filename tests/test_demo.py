@@ -14,6 +14,7 @@ from sqlmodel import col
 from mash_tui.cli import main
 from mash_tui.clock import FrozenClock, local_to_utc
 from mash_tui.demo import DEMO_USERS, generate
+from mash_tui.errors import PermissionDenied, UnknownUser
 from mash_tui.models import Contact, ContactState, Role, User
 from mash_tui.services import Services
 
@@ -163,9 +164,18 @@ def test_demo_staff_are_added_and_the_runner_becomes_a_manager(tmp_path: Path) -
     assert len(_contacts(services)) == 10
 
 
-def test_an_existing_login_is_left_as_it_is(services: Services) -> None:
-    generate(services, contacts=3, seed=1, until=UNTIL, login="scr")
-    assert services.identify("scr").role == Role.SCREENER
+def test_an_existing_manager_login_is_left_as_it_is(services: Services) -> None:
+    generate(services, contacts=3, seed=1, until=UNTIL, login="admin")
+    assert services.identify("admin").role == Role.ADMIN
+
+
+def test_only_a_manager_loads_demo_data_into_a_database_with_users(services: Services) -> None:
+    before = len(services.list_users())
+    with pytest.raises(PermissionDenied, match="only a manager can load demo data"):
+        generate(services, contacts=3, seed=1, until=UNTIL, login="scr")
+    with pytest.raises(UnknownUser):
+        generate(services, contacts=3, seed=1, until=UNTIL, login="mallory")
+    assert len(services.list_users()) == before
 
 
 def test_without_until_nothing_is_received_after_the_clock(services: Services) -> None:
