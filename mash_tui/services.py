@@ -1281,19 +1281,19 @@ class Services:
             }
             return ContactDetail(contact, child, household, checks, moves, siblings, names)
 
-    def queue_signature(self) -> tuple[int, datetime | None]:
-        """How many contacts are open and when the latest of them changed (cheap to poll).
+    def queue_signature(self) -> tuple[int, int]:
+        """How many contacts are open and how many audited changes exist (cheap to poll).
 
-        Every save stamps updated_at, so a new, edited, moved or closed contact changes
-        this pair; a live queue reloads its rows only when it does.
+        Every change to a contact (and to a user) appends an audit entry under the writer
+        lock, so a new, edited, moved or closed contact moves the audit counter; unlike a
+        timestamp it does not depend on the clocks of the screeners' machines agreeing.
         """
         with self.read() as session:
-            count, latest = session.exec(
-                select(func.count(), func.max(Contact.updated_at)).where(
-                    col(Contact.is_open).is_(True)
-                )
+            count = session.exec(
+                select(func.count()).select_from(Contact).where(col(Contact.is_open).is_(True))
             ).one()
-            return int(count), latest
+            counter = session.get(Counter, "audit")
+            return int(count), counter.value if counter else 0
 
     def queue(self, *, assigned_to: str | None = None, limit: int = 2000) -> list[QueueRow]:
         """Open contacts, nearest deadline first: one indexed query of only the shown columns."""
