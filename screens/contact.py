@@ -26,7 +26,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from mash_tui.clock import format_local
+from mash_tui.clock import to_local
 from mash_tui.uistate import STATE_NAMES, check_from_payload
 from mash_tui.widgets import CountdownLabel, Literal, ServiceCaller, first_line
 
@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 DRAFT_DELAY = 0.7
 DRAFT_RETRY = 3.0  # seconds before a failed draft save is tried again
 STEP_TABS = {"consent": "step-consent", "level": "step-level", "decision": "step-decision"}
+
+
+def _short(at: Any) -> str:
+    """UK day and time without the year, so the header fits 80 columns."""
+    return str(to_local(at).strftime("%d/%m %H:%M"))
 
 
 class ContactHeader(Vertical):
@@ -64,8 +69,8 @@ class ContactHeader(Vertical):
         state = STATE_NAMES.get(c.state, c.state)
         level = f"Level {c.level}" if c.level is not None else "no level yet"
         self.query_one("#ch-meta", Static).update(
-            f"{state} | {c.priority.upper()} | {level} | received {format_local(c.received_at)} "
-            f"| due {format_local(c.deadline_at)}"
+            f"{state} | {c.priority.upper()} | {level} | received {_short(c.received_at)} "
+            f"| due {_short(c.deadline_at)}"
         )
         self.query_one("#ch-countdown", CountdownLabel).set_deadline(c.deadline_at, c.authorised_at)
         returned = self.query_one("#ch-returned", Literal)
