@@ -160,14 +160,18 @@ def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
 
 def cmd_users_add(rt: Runtime, args: argparse.Namespace) -> int:
     services = rt.services()
-    actor = None if not services.has_users() else current_login()
-    user = services.add_user(actor, args.username, args.name or args.username, args.role)
+    first = not services.has_users()
+    actor = None if first else current_login()
+    role = args.role or ("manager" if first else "screener")
+    user = services.add_user(actor, args.username, args.name or args.username, role)
     print(f"added {user.username} ({user.role})")
     return 0
 
 
 def cmd_users_list(rt: Runtime, args: argparse.Namespace) -> int:
-    for user in rt.services().list_users():
+    services = rt.services()
+    services.require(current_login())
+    for user in services.list_users():
         state = "active" if user.active else "disabled"
         print(f"{user.username}\t{user.role}\t{state}\t{user.display_name}")
     return 0
@@ -186,7 +190,9 @@ def cmd_users_enable(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
-    result = rt.services().verify_audit()
+    services = rt.services()
+    services.require(current_login(), "manager")
+    result = services.verify_audit()
     if not result.ok:
         raise CliError(f"audit trail broken: {result.message}")
     print(result.message)
@@ -248,7 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     add = users.add_parser("add", help="add a user (the first user needs no manager)")
     add.add_argument("username", help="their operating-system login")
     add.add_argument("--name", help="display name")
-    add.add_argument("--role", choices=["screener", "manager", "admin"], default="screener")
+    add.add_argument(
+        "--role",
+        choices=["screener", "manager", "admin"],
+        help="default: manager for the very first user, screener after that",
+    )
     add.set_defaults(handler=cmd_users_add)
     users.add_parser("list", help="list users").set_defaults(handler=cmd_users_list)
     disable = users.add_parser("disable", help="disable a user")

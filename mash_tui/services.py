@@ -307,6 +307,10 @@ class Services:
         with self.write() as session:
             first = session.exec(select(func.count()).select_from(User)).one() == 0
             if first:
+                if ROLE_RANK[Role(role)] < ROLE_RANK[Role.MANAGER]:
+                    raise ValidationFailed(
+                        {"role": "the first user must be a manager, who can then add screeners"}
+                    )
                 by = actor or username
             else:
                 if actor is None:
@@ -326,6 +330,11 @@ class Services:
             session.flush()
             self._audit(session, by, "create", "user", str(user.id), None, None, snapshot(user))
             return user
+
+    def require(self, username: str, minimum: str = Role.SCREENER) -> User:
+        """Refuse a login without an active record, or without at least this role."""
+        with self.read() as session:
+            return self._actor(session, username, Role(minimum))
 
     def list_users(self) -> list[User]:
         with self.read() as session:
@@ -1198,6 +1207,11 @@ class Services:
         with self.write() as session:
             user = self._actor(session, actor)
             contact = self._load(session, contact_id, version)
+            if contact.state == ContactState.AUTHORISED and contact.referrer_informed_at:
+                raise InvalidTransition(
+                    f"{contact.reference}: when the referrer was told is already recorded; "
+                    "a manager can correct it by an amendment"
+                )
             informed = ensure_utc(at) if at else now
             if informed > now + FUTURE_TOLERANCE or informed < contact.received_at:
                 raise ValidationFailed(

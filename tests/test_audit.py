@@ -51,7 +51,9 @@ def set_json(services: Services, entry_id: int, column: str, value: Any) -> None
 def verify_cli(
     url: str, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
-    code = main(["--database", url, "audit", "verify"], clock=clock)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MASH_TUI_USER", "mgr")  # verifying the trail is a manager's job
+        code = main(["--database", url, "audit", "verify"], clock=clock)
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -124,3 +124,21 @@ def test_council_deadline_settings(
     assert main(["--database", f"sqlite:///{tmp_path}/z.db", "users", "list"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"mash-tui: {settings}: Unknown deadline setting(s) gren")
+
+
+def test_first_user_defaults_to_manager_and_verify_needs_one(
+    database_url: str,
+    clock: FrozenClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MASH_TUI_USER", "boss")
+    assert main(["--database", database_url, "users", "add", "boss"], clock=clock) == 0
+    assert main(["--database", database_url, "users", "add", "sam"], clock=clock) == 0
+    assert capsys.readouterr().out == "added boss (manager)\nadded sam (screener)\n"
+    monkeypatch.setenv("MASH_TUI_USER", "sam")
+    assert main(["--database", database_url, "audit", "verify"], clock=clock) == 1
+    assert capsys.readouterr().err == "mash-tui: only a manager can do this; you are a screener\n"
+    monkeypatch.setenv("MASH_TUI_USER", "nobody")
+    assert main(["--database", database_url, "users", "list"], clock=clock) == 1
+    assert "'nobody' has no mash-tui user record" in capsys.readouterr().err

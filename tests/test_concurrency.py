@@ -150,7 +150,12 @@ def test_every_versioned_call_refuses_a_stale_version(services: Services, second
     for kind in VERSIONED:
         contact, call = prepare(kind, services)
         # Someone else saves in between (a harmless change that bumps the version).
-        bumped = services.record_referrer_informed("mgr", cid(contact), contact.version)
+        if contact.state == "authorised":
+            bumped = services.amend(
+                "mgr", cid(contact), contact.version, {"analysis": "bumped"}, "a test bump"
+            )
+        else:
+            bumped = services.record_referrer_informed("mgr", cid(contact), contact.version)
         assert bumped.version == contact.version + 1
         before = audit_count(services)
         try:

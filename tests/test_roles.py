@@ -325,6 +325,7 @@ def entry_points(services: Services) -> dict[str, Callable[[str], Any]]:
         "drafts": lambda who: services.drafts(who),
         "discard_draft": lambda who: services.discard_draft(who, draft_id),
         "identify": lambda who: services.identify(who),
+        "require": lambda who: services.require(who),
     }
 
 
@@ -352,6 +353,7 @@ ENTRY_POINTS = sorted(
         "drafts",
         "discard_draft",
         "identify",
+        "require",
     ]
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import Engine
 
 from mash_tui.clock import FrozenClock
 from mash_tui.errors import (
@@ -495,3 +496,24 @@ def test_drafts_keep_every_field(services: Services) -> None:
     assert len(services.drafts("scr")) == 1
     services.discard_draft("scr", draft_id)
     assert services.drafts("scr") == []
+
+
+def test_first_user_must_be_a_manager(engine: Engine, clock: FrozenClock) -> None:
+    fresh = Services(engine, clock)
+    with pytest.raises(ValidationFailed, match="first user must be a manager"):
+        fresh.add_user(None, "sam", "Sam", "screener")
+    assert fresh.add_user(None, "boss", "Boss", "manager").role == "manager"
+
+
+def test_referrer_informed_once_authorised_needs_an_amendment(
+    services: Services, clock: FrozenClock
+) -> None:
+    c = decided(services, clock)
+    c = services.submit("scr", c.id or 0, c.version)
+    c = services.authorise("mgr", c.id or 0, c.version)
+    c = services.record_referrer_informed("scr", c.id or 0, c.version)
+    with pytest.raises(InvalidTransition, match="already recorded"):
+        services.record_referrer_informed("scr", c.id or 0, c.version)
+    assert services.require("mgr", "manager").username == "mgr"
+    with pytest.raises(PermissionDenied):
+        services.require("scr", "manager")
