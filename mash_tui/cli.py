@@ -72,9 +72,8 @@ class Runtime:
 
     def services(self) -> Services:
         if self._services is None:
-            from mash_tui.services import Services
-
             from mash_tui.config import deadline_policy
+            from mash_tui.services import Services
 
             self._services = Services(
                 self.engine(), self.clock, policy=deadline_policy(), framework=self.framework()
