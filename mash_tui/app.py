@@ -220,17 +220,20 @@ class MashApp(App[int]):
         return result
 
     def _make_services(self) -> Services:
-        from mash_tui.db import has_tables, make_engine, needs_upgrade, upgrade
+        from mash_tui.db import at_head, has_tables, make_engine, needs_upgrade, upgrade
         from mash_tui.levels import load_builtin, load_framework
         from mash_tui.services import Services
 
         engine = self._engine or make_engine(database_url(self.database))
-        empty = not has_tables(engine)
-        if empty or needs_upgrade(engine):
-            if empty or engine.dialect.name == "sqlite":
-                upgrade(engine)
-            else:
-                raise RuntimeError("the database schema is out of date: run `mash-tui db upgrade`")
+        if not at_head(engine):  # the usual start is at head: one query, no Alembic
+            empty = not has_tables(engine)
+            if empty or needs_upgrade(engine):
+                if empty or engine.dialect.name == "sqlite":
+                    upgrade(engine)
+                else:
+                    raise RuntimeError(
+                        "the database schema is out of date: run `mash-tui db upgrade`"
+                    )
         framework = self._framework
         if framework is None:
             path = self.thresholds or os.environ.get(ENV_THRESHOLDS)

@@ -6,10 +6,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
+
+# The newest packaged migration's revision; tests/test_app.py checks it against Alembic's head.
+HEAD_REVISION = "0001"
 
 
 class DatabaseError(Exception):
@@ -82,8 +85,20 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def at_head(engine: Engine) -> bool:
+    """One cheap query saying the database is at HEAD_REVISION, so start-up skips Alembic."""
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except Exception:  # no table yet (empty database), or it cannot be read: let Alembic decide
+        return False
+    return stored == [HEAD_REVISION]
+
+
 def needs_upgrade(engine: Engine) -> bool:
     """True when the database is behind the packaged migrations."""
+    if at_head(engine):
+        return False
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

@@ -218,3 +218,29 @@ async def test_palette_lists_screen_commands(services: Services) -> None:
         from mash_tui.screens.intake import IntakeScreen
 
         assert isinstance(app.screen, IntakeScreen)
+
+
+def test_head_revision_constant_is_alembics_head(engine: Any) -> None:
+    """The start-up's one-query check cannot drift from the packaged migrations."""
+    from alembic.script import ScriptDirectory
+
+    from mash_tui.db import HEAD_REVISION, alembic_config, at_head
+
+    assert ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == HEAD_REVISION
+    assert at_head(engine)
+
+
+def test_fast_revision_check_still_sees_an_old_or_empty_database(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from mash_tui.db import at_head, make_engine, needs_upgrade, upgrade
+
+    eng = make_engine(f"sqlite:///{tmp_path}/old.db")
+    assert not at_head(eng)  # no alembic_version table at all
+    assert needs_upgrade(eng)
+    upgrade(eng)
+    assert at_head(eng) and not needs_upgrade(eng)
+    with eng.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
+    assert not at_head(eng)
+    eng.dispose()
