@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mash_tui.clock import format_hms, format_local, parse_local
+from mash_tui.clock import format_duration, format_hms, format_local, parse_local
 from mash_tui.deadlines import ClockState, clock_state, time_left
 from mash_tui.inputs import (
     ChildInput,
@@ -82,9 +82,19 @@ def countdown(
     now: datetime,
     warning_hours: float,
     stopped_at: datetime | None = None,
+    *,
+    minutes: bool = False,
 ) -> Countdown:
-    """The countdown for a deadline, frozen at the stop time once a contact is authorised."""
+    """The countdown for a deadline, frozen at the stop time once a contact is authorised.
+
+    With `minutes`, the time left is whole minutes counted from the start of the current
+    minute, so every row of a long queue changes text together, once a minute (one
+    repaint) while the state word still changes at the exact second.
+    """
     state = clock_state(deadline, now, warning_hours, stopped_at)
+    if minutes:
+        start = stopped_at if stopped_at is not None else now.replace(second=0, microsecond=0)
+        return Countdown(state, STATE_WORDS[state], format_duration(time_left(deadline, start)))
     left = time_left(deadline, stopped_at if stopped_at is not None else now)
     return Countdown(state, STATE_WORDS[state], format_hms(left))
 

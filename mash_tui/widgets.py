@@ -60,10 +60,15 @@ class Literal(Static):
 
 
 def countdown_text(
-    deadline: datetime, now: datetime, warning_hours: float, stopped_at: datetime | None = None
+    deadline: datetime,
+    now: datetime,
+    warning_hours: float,
+    stopped_at: datetime | None = None,
+    *,
+    minutes: bool = False,
 ) -> Text:
-    """A countdown cell: word plus HH:MM:SS, styled so the state reads in any theme."""
-    shown = countdown(deadline, now, warning_hours, stopped_at)
+    """A countdown cell: word plus HH:MM:SS (or whole minutes), styled to read in any theme."""
+    shown = countdown(deadline, now, warning_hours, stopped_at, minutes=minutes)
     style = f"{STATE_STYLES[shown.state]} {STATE_COLOURS[shown.state]}".strip()
     return Text(shown.cell, style=style)
 
@@ -74,17 +79,28 @@ def tick_countdowns(
     column_key: str,
     now: datetime,
     warning_hours: float,
+    *,
+    minutes: bool = False,
+    shown: dict[str, Text] | None = None,
 ) -> int:
-    """Refresh only the countdown cells of a table, by row key, without rebuilding it."""
+    """Refresh only the countdown cells of a table, by row key, without rebuilding it.
+
+    Given `shown` (the last cell per row), a cell whose text and style are unchanged is
+    left alone: every update_cell repaints the whole DataTable, so skipping them is what
+    keeps an idle queue cheap.
+    """
     updated = 0
     with table.app.batch_update():
         for row_key, (deadline, stopped) in deadlines.items():
+            cell = countdown_text(deadline, now, warning_hours, stopped, minutes=minutes)
+            if shown is not None and shown.get(row_key) == cell:
+                continue
             try:
-                table.update_cell(
-                    row_key, column_key, countdown_text(deadline, now, warning_hours, stopped)
-                )
+                table.update_cell(row_key, column_key, cell)
             except Exception:  # the row left the table between ticks
                 continue
+            if shown is not None:
+                shown[row_key] = cell
             updated += 1
     return updated
 

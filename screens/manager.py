@@ -86,6 +86,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
         self.shown: dict[str, QueueRow] = {}
         self.clock_states: dict[str, ClockState] = {}
         self.ages: dict[str, str] = {}
+        self.lefts: dict[str, Text] = {}  # the countdown cell each row shows now
         self.signature: Any = None
         self.loaded = False
         self.rebuilds = 0  # how many times rows were added or removed (tests read it)
@@ -219,8 +220,8 @@ class ManagerScreen(ManagerActions, Screen[None]):
             literal(row.assigned_to or "-"),
             state_text(row),
             Text(str(row.level) if row.level is not None else "-"),
-            Text(format_duration(now - row.received_at)),
-            countdown_text(row.deadline_at, now, self.mash.warning_hours),
+            Text(format_duration(now.replace(second=0, microsecond=0) - row.received_at)),
+            countdown_text(row.deadline_at, now, self.mash.warning_hours, minutes=True),
         )
 
     def apply(self, now: datetime) -> None:
@@ -237,19 +238,24 @@ class ManagerScreen(ManagerActions, Screen[None]):
                     table.remove_row(key)
                     del self.shown[key]
                     self.ages.pop(key, None)
+                    self.lefts.pop(key, None)
                     changed_membership = True
             for row in wanted:
                 key = str(row.id)
                 old = self.shown.get(key)
                 if old is None:
-                    table.add_row(*self.cells(row, now), key=key)
+                    cells = self.cells(row, now)
+                    table.add_row(*cells, key=key)
+                    self.lefts[key] = cells[-1]
                     changed_membership = True
                 elif old != row:
+                    cells = self.cells(row, now)
                     for (column, _label), new_cell, old_cell in zip(
-                        COLUMNS, self.cells(row, now), self.cells(old, now), strict=True
+                        COLUMNS, cells, self.cells(old, now), strict=True
                     ):
                         if new_cell != old_cell:
                             table.update_cell(key, column, new_cell)
+                    self.lefts[key] = cells[-1]
                 self.shown[key] = row
             order = [str(r.id) for r in wanted]
             if [r.key.value for r in table.ordered_rows] != order:
@@ -299,10 +305,13 @@ class ManagerScreen(ManagerActions, Screen[None]):
         table = self.query_one("#mq-table", DataTable)
         visible = [k for k in self.visible_keys() if k in self.shown]
         deadlines = {k: (self.shown[k].deadline_at, None) for k in visible}
-        tick_countdowns(table, deadlines, "left", now, self.mash.warning_hours)
+        tick_countdowns(
+            table, deadlines, "left", now, self.mash.warning_hours, minutes=True, shown=self.lefts
+        )
+        minute = now.replace(second=0, microsecond=0)
         with self.app.batch_update():
             for key in visible:
-                age = format_duration(now - self.shown[key].received_at)
+                age = format_duration(minute - self.shown[key].received_at)
                 if self.ages.get(key) != age:
                     self.ages[key] = age
                     table.update_cell(key, "age", Text(age))

@@ -93,12 +93,12 @@ async def test_queue_lists_every_open_contact_nearest_deadline_first(
         ]
         late, soon, waiting, override = rows
         assert late[2:5] == ["AMBER", "scr", "screening"]
-        assert late[6:] == ["25h 00m", "LATE -01:00:00"]
-        assert soon[2] == "RED" and soon[7] == "SOON 01:00:00"
+        assert late[6:] == ["25h 00m", "LATE -1h 00m"]
+        assert soon[2] == "RED" and soon[7] == "SOON 1h 00m"
         assert override[1] == "[bold]Zed[/bold] [@click=app.quit]Q[/]"  # shown literally
         assert override[4] == "screening + override"
         assert waiting[4] == "with manager" and waiting[5] == "3"
-        assert waiting[7] == "ok   10:00:00"
+        assert waiting[7] == "ok   10h 00m"
         summary = str(screen.query_one("#mq-summary").render())
         assert summary.startswith("4 open contacts (4 shown): 1 LATE, 1 due within 4h (SOON)")
 
@@ -114,12 +114,20 @@ async def test_countdowns_tick_by_cell_and_crossings_notify(
         rebuilds = screen.rebuilds
         table = screen.query_one("#mq-table")
         first_key = table.ordered_rows[0].key  # type: ignore[attr-defined]
+        cell = table.get_cell(first_key, "left")  # type: ignore[attr-defined]
         clock.advance(seconds=1)
         screen.tick()
         await pilot.pause()
-        assert str(table.get_cell(first_key, "left")) == "LATE -01:00:01"  # type: ignore[attr-defined]
+        # Whole minutes: within the minute the cell is not touched at all (no repaint) ...
+        assert table.get_cell(first_key, "left") is cell  # type: ignore[attr-defined]
+        clock.advance(seconds=59)
+        screen.tick()
+        await pilot.pause()
+        # ... and at the next minute it moves on, by update_cell.
+        assert str(table.get_cell(first_key, "left")) == "LATE -1h 01m"  # type: ignore[attr-defined]
         assert screen.rebuilds == rebuilds  # no row added or removed by a tick
         assert notes(app) == []
+        clock.advance(seconds=-59)  # back to 10:00:01
         # An hour later the red one (due 11:00) breaches.
         clock.advance(hours=1)
         screen.tick()
