@@ -4,7 +4,9 @@ The screener mode (My contacts, intake, consent, Level of Need, decision) lives 
 `mash_tui.screens`; the manager mode is imported lazily from `mash_tui.screens.manager`
 (it must expose `ManagerScreen`, a Screen built with no arguments). SQLAlchemy and
 SQLModel are imported only inside the start-up worker so the first paint never waits
-for them.
+for them: the app opens on the screener's My contacts shell at once, a new contact can be
+typed straight away, and whatever needs the database waits until `ready` (screens with a
+`services_ready()` method are told when that happens).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from textual.screen import Screen
 from mash_tui.clock import Clock, SystemClock
 from mash_tui.config import ENV_THRESHOLDS, database_url
 from mash_tui.deadlines import DeadlinePolicy
-from mash_tui.widgets import ErrorModal, first_line
+from mash_tui.widgets import first_line
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -133,6 +135,7 @@ class MashApp(App[int]):
         "screener": _screener_screen,
         "manager": _manager_screen,
     }
+    DEFAULT_MODE = "screener"  # the first frame is the screener's shell (most users screen)
     COMMANDS = App.COMMANDS | {MashCommands}
     BINDINGS = [
         Binding("f2", "switch_view('screener')", "My contacts"),
@@ -149,6 +152,7 @@ class MashApp(App[int]):
         *,
         clock: Clock | None = None,
         services: Services | None = None,
+        services_factory: Callable[[], Services] | None = None,
         engine: Engine | None = None,
         framework: Framework | None = None,
         demo_contacts: int = 300,
@@ -162,22 +166,24 @@ class MashApp(App[int]):
         self.demo_contacts = demo_contacts
         self.clock: Clock = clock or (services.clock if services is not None else SystemClock())
         self.services: Services | None = services
+        self._services_factory = services_factory
         self._engine = engine
         self._framework = framework
         self.identity: Identity | None = None
         self.policy = services.policy if services is not None else DeadlinePolicy()
         self.boot: BootResult | None = None
         self._cursor_blink = cursor_blink
+        self._unsaved: list[tuple[str, dict[str, Any]]] = []
 
     # ------------------------------------------------------------------ start-up
     @property
     def warning_hours(self) -> float:
         return self.policy.warning_hours
 
-    def get_default_screen(self) -> Screen[Any]:
-        from mash_tui.screens.start import StartScreen
-
-        return StartScreen()
+    @property
+    def ready(self) -> bool:
+        """Whether the database is open and the user known, so screens may read and write."""
+        return self.services is not None and self.identity is not None
 
     def on_mount(self) -> None:
         self.open_database()
@@ -203,7 +209,8 @@ class MashApp(App[int]):
 
         services = self.services
         if services is None:
-            services = self._make_services()
+            factory = self._services_factory or self._make_services
+            services = factory()
         result = BootResult(services=services)
         if not services.has_users():
             result.outcome = "first_run"
@@ -254,23 +261,75 @@ class MashApp(App[int]):
         elif result.outcome == "refused":
             self.push_screen(NotAllowedScreen(self.login, result.message))
         else:
-            start = self.screen
-            if isinstance(start, StartScreen):
-                start.show_problem(result.message)
-            else:
-                self.push_screen(ErrorModal("mash-tui cannot start", result.message))
+            self.push_screen(StartScreen(problem=result.message))
 
     def enter(self, identity: Identity, drafts: Iterable[Any] = ()) -> None:
         """Open the user's own view, then offer back anything left unsaved."""
         self.identity = identity
         self.sub_title = f"{identity.display_name} ({identity.role})"
-        mode = "manager" if identity.is_manager and manager_available() else "screener"
-        self.switch_mode(mode)
+        self.refresh_bindings()  # F2/F3 depend on who this is
+        # Someone who started work on the shell while the database opened stays with it.
+        busy = self.current_mode == "screener" and len(self.screen_stack) > 1
+        if identity.is_manager and manager_available() and not busy:
+            self.switch_mode("manager")
+        else:
+            self.switch_mode("screener")
+            if busy and identity.is_manager:
+                self.notify("The manager view is on F3.")
+        for stack in list(self._screen_stacks.values()):
+            for screen in list(stack):
+                services_ready = getattr(screen, "services_ready", None)
+                if callable(services_ready):
+                    services_ready()
+        self._save_unsaved()
         pending = list(drafts)
-        if pending:
+        if pending and busy:  # never pop a window up over someone typing
+            count = len(pending)
+            self.notify(
+                f"You have {count} unsaved draft{'s' if count != 1 else ''} from before: "
+                "press d on My contacts to see them."
+            )
+        elif pending:
             self.call_after_refresh(self.offer_drafts, pending)
         if self.demo:
             self.load_demo()
+
+    def keep_unsaved(self, kind: str, payload: dict[str, Any]) -> None:
+        """Hold work left before the database opened; it is saved as a draft once it is."""
+        self._unsaved.append((kind, payload))
+
+    def _save_unsaved(self) -> None:
+        if self._unsaved and self.services is not None and self.identity is not None:
+            held, self._unsaved = self._unsaved, []
+            self._write_unsaved(self.services, self.identity.login, held)
+
+    @work(thread=True, group="drafts", exit_on_error=False)
+    def _write_unsaved(
+        self, services: Services, login: str, held: list[tuple[str, dict[str, Any]]]
+    ) -> None:
+        if self._write_held(services, login, held):
+            self.call_from_thread(
+                self.notify, "What you typed before the database opened is kept as a draft (d)."
+            )
+
+    def _write_held(
+        self, services: Services, login: str, held: list[tuple[str, dict[str, Any]]]
+    ) -> bool:
+        """Save held work as drafts (in a worker); what fails stays held for the next try."""
+        for index, (kind, payload) in enumerate(held):
+            try:
+                services.save_draft(login, kind, payload, None)
+            except Exception as exc:
+                self.call_from_thread(self._unsaved.extend, held[index:])
+                self.call_from_thread(
+                    self.notify, f"Draft not saved yet: {first_line(exc)}", severity="warning"
+                )
+                return False
+        return True
+
+    def not_ready(self) -> None:
+        """Say why an action that needs the database does nothing yet."""
+        self.notify("Still opening the database: this works as soon as it is open.")
 
     def offer_drafts(self, drafts: list[Any]) -> None:
         """Put unsaved work in front of the person before anything else."""
@@ -357,11 +416,16 @@ class MashApp(App[int]):
         """Fetch this person's drafts and offer them."""
         services = self.services
         if services is None or self.identity is None:
+            self.not_ready()
             return
-        self._fetch_drafts(services, self.identity.login)
+        held, self._unsaved = self._unsaved, []
+        self._fetch_drafts(services, self.identity.login, held)
 
     @work(thread=True, group="drafts", exit_on_error=False)
-    def _fetch_drafts(self, services: Services, login: str) -> None:
+    def _fetch_drafts(
+        self, services: Services, login: str, held: list[tuple[str, dict[str, Any]]]
+    ) -> None:
+        self._write_held(services, login, held)
         try:
             drafts = services.drafts(login)
         except Exception as exc:

@@ -1,4 +1,8 @@
-"""Intake of a new contact, keyboard-first, saved as a draft while it is typed."""
+"""Intake of a new contact, keyboard-first, saved as a draft while it is typed.
+
+It can be opened before the database is open (the first frame is the screener's shell):
+what is typed stays in the form, and lookups, the draft and Create wait for `app.ready`.
+"""
 
 from __future__ import annotations
 
@@ -199,7 +203,7 @@ class ChildForm(ServiceCaller, Vertical):
             self._lookup_timer = None
         app: MashApp = self.app  # type: ignore[assignment]
         services = app.services
-        if services is None:
+        if services is None or not app.ready:  # looked up again once the database is open
             return
         p = self.payload()
         try:
@@ -388,6 +392,12 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
         yield Header()
         with VerticalScroll(id="intake-form", classes="form"):
             yield Static("New contact", classes="title")
+            yield Static(
+                "Opening the database... keep typing: what you type is kept, and Create "
+                "works as soon as the database is open.",
+                id="intake-waiting",
+                classes="status",
+            )
             yield Static("", classes="form-error")
             yield Static("1. When it came in and who told us", classes="section")
             yield from field_rows(
@@ -462,7 +472,22 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
         self.children_count = len(self.query(ChildForm))
         self.household_count = len(self.query(HouseholdRow))
         self._last_saved = self.initial if self.initial is not None else self.payload()
+        self._show_readiness()
         self.query_one("#received_at", Input).focus()
+
+    def _show_readiness(self) -> None:
+        ready = self.mash.ready
+        self.query_one("#intake-waiting").display = not ready
+        self.query_one("#create", Button).disabled = not ready
+
+    def services_ready(self) -> None:
+        """The database is open: allow Create, look up the children, save the draft."""
+        if not self.is_mounted or self._finished:
+            return
+        self._show_readiness()
+        for form in self.query(ChildForm):
+            form.lookup()
+        self.save_draft()
 
     # ------------------------------------------------------------------ payload
     def payload(self) -> dict[str, Any]:
@@ -506,11 +531,11 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
         payload = self.payload()
         if payload == self._last_saved:
             return
-        self._last_saved = payload
         services = self.mash.services
         identity = self.mash.identity
         if services is None or identity is None:
-            return
+            return  # kept in the form; services_ready() saves it
+        self._last_saved = payload
         self.call_service(
             self._write_draft,
             services,
@@ -569,6 +594,9 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
             self.show_errors(errors)
             return
         self.clear_errors()
+        if not self.mash.ready:
+            self.mash.not_ready()
+            return
         services = self.mash.services
         identity = self.mash.identity
         assert services is not None and identity is not None
@@ -616,6 +644,10 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
     def action_leave(self) -> None:
         """Go back; the draft stays and is offered again later."""
         if not self._finished:
+            if not self.mash.ready:
+                payload = self.payload()
+                if payload != self._last_saved:
+                    self.mash.keep_unsaved("intake", payload)
             self.save_draft()
         self.app.pop_screen()
 

@@ -1,4 +1,8 @@
-"""The screener's home: their open contacts, nearest deadline first, each clock ticking."""
+"""The screener's home: their open contacts, nearest deadline first, each clock ticking.
+
+It is also the app's first frame: while the database opens the list waits, but a new
+contact can be started at once (the intake holds what is typed until it can be saved).
+"""
 
 from __future__ import annotations
 
@@ -50,7 +54,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="my-contacts-body"):
-            yield Static("Loading your contacts...", id="my-summary")
+            yield Static(self._waiting_text(), id="my-summary")
             table: DataTable[Any] = DataTable(
                 id="my-contacts", cursor_type="row", zebra_stripes=True
             )
@@ -67,6 +71,14 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     def mash(self) -> MashApp:
         return self.app  # type: ignore[return-value]
 
+    def _waiting_text(self) -> str:
+        if self.mash.ready:
+            return "Loading your contacts..."
+        return (
+            "Opening the database... your contacts appear here when it is open. "
+            "You can start a new contact now (n)."
+        )
+
     def on_mount(self) -> None:
         table = self.query_one("#my-contacts", DataTable)
         for key, label in COLUMNS:
@@ -80,6 +92,11 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
             self.reload()
 
     # ------------------------------------------------------------------ data
+    def services_ready(self) -> None:
+        """The database is open and the user known: fill the list."""
+        self.query_one("#my-summary", Static).update(self._waiting_text())
+        self.reload()
+
     def reload(self) -> None:
         """Read the list again (after a change), keeping the cursor on the same contact."""
         services = self.mash.services
@@ -196,6 +213,9 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
 
     @on(Button.Pressed, "#refresh")
     def action_reload(self) -> None:
+        if not self.mash.ready:
+            self.mash.not_ready()
+            return
         self.reload()
 
     @on(Button.Pressed, "#drafts")

@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 
 
 class StartScreen(Screen[None]):
-    """The first paint: the app's frame while the database opens in a worker."""
+    """The app's frame with a status line: shown when the database cannot be opened."""
+
+    def __init__(self, problem: str | None = None) -> None:
+        super().__init__()
+        self.problem = problem
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -27,6 +31,10 @@ class StartScreen(Screen[None]):
             yield Static("Opening the database...", id="start-status")
             yield LoadingIndicator(id="start-spinner")
         yield Footer()
+
+    def on_mount(self) -> None:
+        if self.problem is not None:
+            self.show_problem(self.problem)
 
     def show_problem(self, message: str) -> None:
         """Say why the app cannot open, and how to leave."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from mash_tui.screens.my_contacts import MyContactsScreen
 from mash_tui.screens.start import FirstRunScreen, NotAllowedScreen, PlaceholderScreen
 from rich.text import Text
 from test_ui_support import SIZE, add_contact, make_app, settle
-from textual.widgets import DataTable, Input
+from textual.widgets import Button, DataTable, Input
 
 from mash_tui.app import MashApp
 from mash_tui.clock import FrozenClock
@@ -244,3 +246,148 @@ def test_fast_revision_check_still_sees_an_old_or_empty_database(tmp_path: Path)
         conn.execute(text("UPDATE alembic_version SET version_num = 'older'"))
     assert not at_head(eng)
     eng.dispose()
+
+
+# ---------------------------------------------------------------- before the database is open
+
+
+def gated(services: Services) -> tuple[threading.Event, Callable[[], Services]]:
+    """A services factory that holds the start-up worker until the test opens the gate."""
+    gate = threading.Event()
+
+    def factory() -> Services:
+        if not gate.wait(timeout=60):  # never hang the suite if a test fails first
+            raise RuntimeError("gate never opened")
+        return services
+
+    return gate, factory
+
+
+async def type_into(pilot: Any, selector: str, text: str) -> None:
+    """Focus a field and type into it key by key, as a person would."""
+    pilot.app.screen.query_one(selector, Input).focus()
+    await pilot.press(*text)
+
+
+async def test_new_contact_can_be_typed_before_the_database_opens(
+    services: Services, clock: FrozenClock
+) -> None:
+    from mash_tui.screens.intake import IntakeScreen
+
+    add_contact(services, clock, first="Ada")
+    gate, factory = gated(services)
+    app = MashApp(None, None, "scr", False, clock=clock, services_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shell = app.screen
+        assert isinstance(shell, MyContactsScreen)  # the first frame is the screener's shell
+        assert not app.ready
+        assert "Opening the database" in str(shell.query_one("#my-summary").render())
+        assert shell.query_one("#my-contacts", DataTable).row_count == 0
+
+        await pilot.press("n")
+        await pilot.pause()
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        assert intake.query_one("#intake-waiting").display
+        assert intake.query_one("#create", Button).disabled
+        await type_into(pilot, "#referrer_name", "Jo Teacher")
+        await type_into(pilot, "#c0-first_name", "Ada")
+        await type_into(pilot, "#c0-last_name", "Lovelace")
+        await pilot.press("tab")  # leaving a field tries a draft save: it must wait, not drop
+        await pilot.press("ctrl+s")  # nothing to create with yet: a note, nothing lost
+        await pilot.pause()
+        assert app.screen is intake
+        assert intake.query_one("#referrer_name", Input).value == "Jo Teacher"
+        assert len(services.queue(assigned_to="scr")) == 1
+        assert services.drafts("scr") == []
+
+        gate.set()
+        await settle(pilot)
+        assert app.ready and app.screen is intake
+        assert not intake.query_one("#intake-waiting").display
+        assert not intake.query_one("#create", Button).disabled
+        assert intake.query_one("#c0-first_name", Input).value == "Ada"
+        [draft] = services.drafts("scr")  # saved as soon as the database opened
+        assert draft.kind == "intake"
+        assert draft.payload["referrer_name"] == "Jo Teacher"
+        assert draft.payload["children"][0]["last_name"] == "Lovelace"
+        matches = str(intake.query_one("#c0-matches-title").render())
+        assert "Known children" in matches  # the lookup ran once it could
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is shell
+        table = shell.query_one("#my-contacts", DataTable)
+        assert [str(c) for c in table.get_column("child")] == ["Ada Lovelace"]
+
+
+async def test_intake_left_before_the_database_opens_becomes_a_draft(
+    services: Services, clock: FrozenClock
+) -> None:
+    gate, factory = gated(services)
+    app = MashApp(None, None, "scr", False, clock=clock, services_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_into(pilot, "#referrer_name", "Early Bird")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MyContactsScreen)
+        gate.set()
+        await settle(pilot)
+        [draft] = services.drafts("scr")
+        assert draft.payload["referrer_name"] == "Early Bird"
+
+
+async def test_refused_login_gets_the_refusal_screen_over_a_started_intake(
+    services: Services, clock: FrozenClock
+) -> None:
+    gate, factory = gated(services)
+    app = MashApp(None, None, "stranger", False, clock=clock, services_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_into(pilot, "#c0-first_name", "Ada")
+        await type_into(pilot, "#c0-last_name", "Lovelace")
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, NotAllowedScreen)
+        assert app.identity is None and not app.ready
+        text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "mash-tui users add stranger" in text
+
+
+async def test_first_run_carries_on_to_the_started_intake(tmp_path: Path) -> None:
+    from mash_tui.screens.intake import IntakeScreen
+
+    from mash_tui.db import make_engine, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path}/first.db")
+    upgrade(engine)
+    clock = FrozenClock(T0)
+    fresh = Services(engine, clock)
+    gate, factory = gated(fresh)
+    app = MashApp(None, None, "newboss", False, clock=clock, services_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        intake = app.screen
+        assert isinstance(intake, IntakeScreen)
+        await type_into(pilot, "#referrer_name", "Jo Teacher")
+        gate.set()
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        await type_into(pilot, "#display-name", "Nia Boss")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is intake  # a manager now, but still on the intake they started
+        assert app.current_mode == "screener"
+        assert intake.query_one("#referrer_name", Input).value == "Jo Teacher"
+        assert not intake.query_one("#create", Button).disabled
+        [draft] = fresh.drafts("newboss")
+        assert draft.payload["referrer_name"] == "Jo Teacher"
+    engine.dispose()
