@@ -88,6 +88,7 @@ def test_council_setup_from_an_empty_database(
         "",
         "mash-tui: the mash-tui account 'leaver' is disabled\n",
     )
+    monkeypatch.setenv("MASH_TUI_USER", "lead")  # checking the trail is a manager's job
     assert run(database_url, clock, capsys, "audit", "verify") == (
         0,
         "4 audit entries verified\n",
