@@ -31,15 +31,16 @@ if TYPE_CHECKING:
     from mash_tui.services import QueueRow
 
 REFRESH_SECONDS = 5.0
+# Time left comes second so it is never the column a narrow terminal cuts off.
 COLUMNS = (
     ("ref", "Reference"),
+    ("left", "Time left"),
     ("child", "Child"),
     ("priority", "RAG"),
     ("screener", "Screener"),
     ("state", "State"),
     ("level", "Level"),
     ("age", "Age"),
-    ("left", "Time left"),
 )
 PRIORITY_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green"}
 STATE_CHOICES = [
@@ -215,13 +216,13 @@ class ManagerScreen(ManagerActions, Screen[None]):
     def cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
         return (
             Text(row.reference),
+            countdown_text(row.deadline_at, now, self.mash.warning_hours, minutes=True),
             literal(row.child_name),
             priority_text(row.priority),
             literal(row.assigned_to or "-"),
             state_text(row),
             Text(str(row.level) if row.level is not None else "-"),
             Text(format_duration(now.replace(second=0, microsecond=0) - row.received_at)),
-            countdown_text(row.deadline_at, now, self.mash.warning_hours, minutes=True),
         )
 
     def apply(self, now: datetime) -> None:
@@ -246,7 +247,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
                 if old is None:
                     cells = self.cells(row, now)
                     table.add_row(*cells, key=key)
-                    self.lefts[key] = cells[-1]
+                    self.lefts[key] = cells[1]
                     changed_membership = True
                 elif old != row:
                     cells = self.cells(row, now)
@@ -255,7 +256,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
                     ):
                         if new_cell != old_cell:
                             table.update_cell(key, column, new_cell)
-                    self.lefts[key] = cells[-1]
+                    self.lefts[key] = cells[1]
                 self.shown[key] = row
             order = [str(r.id) for r in wanted]
             if [r.key.value for r in table.ordered_rows] != order:

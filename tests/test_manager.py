@@ -92,13 +92,13 @@ async def test_queue_lists_every_open_contact_nearest_deadline_first(
             queue["override"].reference,
         ]
         late, soon, waiting, override = rows
-        assert late[2:5] == ["AMBER", "scr", "screening"]
-        assert late[6:] == ["25h 00m", "LATE -1h 00m"]
-        assert soon[2] == "RED" and soon[7] == "SOON 1h 00m"
-        assert override[1] == "[bold]Zed[/bold] [@click=app.quit]Q[/]"  # shown literally
-        assert override[4] == "screening + override"
-        assert waiting[4] == "with manager" and waiting[5] == "3"
-        assert waiting[7] == "ok   10h 00m"
+        assert late[3:6] == ["AMBER", "scr", "screening"]
+        assert (late[7], late[1]) == ("25h 00m", "LATE -1h 00m")
+        assert soon[3] == "RED" and soon[1] == "SOON 1h 00m"
+        assert override[2] == "[bold]Zed[/bold] [@click=app.quit]Q[/]"  # shown literally
+        assert override[5] == "screening + override"
+        assert waiting[5] == "with manager" and waiting[6] == "3"
+        assert waiting[1] == "ok   10h 00m"
         summary = str(screen.query_one("#mq-summary").render())
         assert summary.startswith("4 open contacts (4 shown): 1 LATE, 1 due within 4h (SOON)")
 
@@ -159,7 +159,7 @@ async def test_refresh_adds_contacts_from_other_screeners_by_key(
         await settle(pilot)
         rows = table_rows(screen)
         assert len(rows) == 5
-        assert rows[2][0] == new.reference and rows[2][3] == "scr2"  # red: due 13:30
+        assert rows[2][0] == new.reference and rows[2][4] == "scr2"  # red: due 13:30
         after = {row.key.value: row for row in table.ordered_rows}  # type: ignore[attr-defined]
         assert all(after[key] is before[key] for key in before)  # the old rows were kept
         rebuilds, signature = screen.rebuilds, screen.signature
@@ -288,7 +288,7 @@ async def test_override_and_reassign_from_the_queue(
         await settle(pilot)
         contact = services.get(queue["override"].id)
         assert contact.override_authorised_at == NOW
-        assert "screening + override" not in [r[4] for r in table_rows(screen)]
+        assert "screening + override" not in [r[5] for r in table_rows(screen)]
         await move_to(pilot, screen, queue["override"].reference)
         await pilot.press("g")
         await settle(pilot)
@@ -300,7 +300,7 @@ async def test_override_and_reassign_from_the_queue(
         assert isinstance(app.screen, ManagerScreen)
         assert services.history(queue["override"].id)[-1].action == "reassign"
         row = next(r for r in table_rows(screen) if r[0] == queue["override"].reference)
-        assert row[3] == "scr2"
+        assert row[4] == "scr2"
 
 
 async def test_contact_detail_shows_record_earlier_contacts_and_history(

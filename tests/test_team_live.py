@@ -131,12 +131,12 @@ async def test_manager_screen_shows_another_screeners_work_without_restart(
         clock.advance(timedelta(seconds=1))
         new = create(screener, "scr2")
         await wait_until(pilot, app, lambda rows: new.reference in rows)
-        assert shown(app)[new.reference][2:5] == ["AMBER", "scr2", "screening"]
+        assert shown(app)[new.reference][3:6] == ["AMBER", "scr2", "screening"]
 
         # A change to it (now red) is shown in place.
         clock.advance(timedelta(seconds=1))
         new = screener.update_contact("scr2", cid(new), new.version, {"priority": "red"})
-        await wait_until(pilot, app, lambda rows: rows.get(new.reference, [""] * 3)[2] == "RED")
+        await wait_until(pilot, app, lambda rows: rows.get(new.reference, [""] * 4)[3] == "RED")
 
         # Authorised elsewhere: it leaves the queue.
         clock.advance(timedelta(seconds=1))
