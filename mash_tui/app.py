@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -185,7 +185,9 @@ class MashApp(App[int]):
         """Whether the database is open and the user known, so screens may read and write."""
         return self.services is not None and self.identity is not None
 
-    def on_mount(self) -> None:
+    @on(events.Ready)
+    def _first_frame_shown(self) -> None:
+        """Open the database once the first frame is up, so its imports do not delay it."""
         self.open_database()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
