@@ -123,6 +123,23 @@ def prepare(url: str) -> None:
     engine.dispose()
 
 
+HISTORY = [
+    "Before (2026-11-24, same machine and bench, 15 runs, three kinds): the app opened on a "
+    "start screen and showed My contacts only once the database was open. Bare first frame "
+    "328 ms; mash-tui first frame 321 ms (0.98x); first usable screen, then defined as My "
+    "contacts filled from the database, 1039 ms (3.17x). Since then: My contacts is the "
+    "first frame and New contact works before the database opens; the worker starts after "
+    "the first frame; and a database already at the newest migration is recognised with one "
+    "query (`mash_tui.db.at_head`) instead of loading Alembic's scripts (about 0.2 s).",
+    "",
+]
+
+
+def verdict(ratio: float) -> str:
+    """Say where a ratio stands against the 1.25x budget."""
+    return f"{ratio:.2f}x, {'within' if ratio <= 1.25 else 'over'} the 1.25x budget"
+
+
 def run_once(kind: str, env: dict[str, str]) -> float:
     """Seconds from spawning the process to the moment it marks, output drained meanwhile."""
     marker = Path(env["BENCH_MARK_FILE"])
@@ -210,13 +227,23 @@ def main() -> int:
         f"- **mash-tui first usable screen**: `n` pressed at the first frame and the New contact "
         f"action has run (the intake screen is on the stack): {figure('usable')}.",
         f"- The intake form drawn after that press (typing possible; includes building the "
-        f"form, about 40 fields): {figure('intake')}.",
+        f"form, some 20 fields): {figure('intake')}.",
         f"- My contacts filled from the database (identity checked, drafts looked up, list "
         f"read): {figure('filled')}.",
         f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; run {time.strftime('%Y-%m-%d')}; load average "
         f"{os.getloadavg()[0]:.1f} at the end.",
         "",
+        "Against the budget: the shell with its keys live is "
+        f"{verdict(med['paint'] / med['bare'])}; the New contact action at the first frame "
+        f"is {verdict(med['usable'] / med['bare'])}. What remains is the time after that "
+        "frame: the key press and the intake screen's construction share the interpreter "
+        "with the start-up worker, which begins importing SQLAlchemy, SQLModel and pydantic "
+        "(about 0.5 s here) at the first frame; and the intake form itself (some 20 fields, "
+        "several long option lists) takes some 0.6 s to build and lay out. Neither waits for "
+        "the database any more.",
+        "",
+        *HISTORY,
     ]
     text = "\n".join(lines)
     print(text)
