@@ -22,6 +22,7 @@ from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from mash_tui.clock import Clock, SystemClock
@@ -184,6 +185,18 @@ class MashApp(App[int]):
     def ready(self) -> bool:
         """Whether the database is open and the user known, so screens may read and write."""
         return self.services is not None and self.identity is not None
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast as plain text: messages may carry names people typed."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     @on(events.Ready)
     def _first_frame_shown(self) -> None:

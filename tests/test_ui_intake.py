@@ -301,3 +301,16 @@ async def test_leaving_keeps_a_draft_that_is_offered_back(services: Services) ->
         screen = again.screen
         assert isinstance(screen, IntakeScreen)
         assert screen.payload() == draft.payload
+
+
+async def test_notifications_show_typed_text_literally(services: Services) -> None:
+    """A toast that quotes something typed (a name, an error) never runs it as markup."""
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.notify("Saved [@click=app.quit]y[/] and [bold]x[/bold]", markup=True)
+        await pilot.pause()
+        [toast] = list(app._notifications)
+        assert toast.markup is False
+        assert toast.message == "Saved [@click=app.quit]y[/] and [bold]x[/bold]"
+        assert app.is_running
