@@ -100,16 +100,16 @@ class ManagerScreen(ManagerActions, Screen[None]):
                 yield Select(STATE_CHOICES, prompt="Any state", id="mq-state", compact=True)
                 yield Select(PRIORITY_CHOICES, prompt="Any RAG", id="mq-priority", compact=True)
                 yield Select([], prompt="Any screener", id="mq-screener", compact=True)
-                yield Checkbox("Late or due soon only (w)", id="mq-urgent", compact=True)
+                yield Checkbox("Late/soon only (w)", id="mq-urgent", compact=True)
             table: DataTable[Any] = DataTable(id="mq-table", cursor_type="row", zebra_stripes=True)
             yield table
-            with Horizontal(classes="button-bar"):
-                yield Button("Authorise (a)", id="mq-authorise", variant="primary")
-                yield Button("Return (t)", id="mq-return")
-                yield Button("Override (o)", id="mq-override")
-                yield Button("Reassign (g)", id="mq-reassign")
-                yield Button("Open (Enter)", id="mq-open")
-                yield Button("Weekly report (p)", id="mq-report")
+            with Horizontal(id="mq-buttons"):
+                yield Button("Authorise", id="mq-authorise", variant="primary", compact=True)
+                yield Button("Return", id="mq-return", compact=True)
+                yield Button("Authorise override", id="mq-override", compact=True)
+                yield Button("Reassign", id="mq-reassign", compact=True)
+                yield Button("Open", id="mq-open", compact=True)
+                yield Button("Weekly report", id="mq-report", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

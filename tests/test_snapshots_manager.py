@@ -43,6 +43,16 @@ def test_manager_queue(snap_compare: Snap, manager_data: Services) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
 
+def test_manager_queue_at_80x24(snap_compare: Snap, manager_data: Services) -> None:
+    """The smallest terminal a manager might use: filters, buttons and time left all fit."""
+
+    async def ready(pilot: Any) -> None:
+        await settle(pilot)
+
+    app = make_app(manager_data, login="mgr")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
 def test_manager_contact_detail(snap_compare: Snap, manager_data: Services) -> None:
     async def open_first(pilot: Any) -> None:
         await settle(pilot)
