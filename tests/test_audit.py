@@ -12,8 +12,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
-from test_team_support import authorised, cid, create, decided, sql, submitted
+from test_team_support import authorised, cid, create, decided, drop_audit_guard, sql, submitted
 
 from mash_tui.cli import main
 from mash_tui.clock import FrozenClock
@@ -214,6 +215,36 @@ def test_an_empty_trail_verifies(engine: Any) -> None:
     assert Services(engine).verify_audit().ok
 
 
+# ---------------------------------------------------------------- append-only guard
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET reason = 'nothing happened' WHERE id = 3",
+        "UPDATE audit_log SET username = 'mgr'",
+        "DELETE FROM audit_log WHERE id = 3",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ],
+)
+def test_the_database_refuses_to_change_or_remove_audit_entries(
+    busy: Services, statement: str
+) -> None:
+    """Even with full SQL access, a plain UPDATE or DELETE on the trail fails and changes nothing."""
+    dialect = busy.engine.dialect.name
+    if statement.startswith("TRUNCATE") and dialect != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    before = [(e.id, e.hash) for e in entries(busy)]
+    with (
+        pytest.raises(sa.exc.DatabaseError, match="audit_log is append-only"),
+        busy.engine.begin() as conn,
+    ):
+        conn.execute(sa.text(statement))
+    assert [(e.id, e.hash) for e in entries(busy)] == before
+    assert busy.verify_audit().ok
+    busy.record_export("mgr", "annex_a", {"rows": 1})  # and the app still appends
+    assert busy.verify_audit().ok
+
+
 # ---------------------------------------------------------------- verify: tampering
 def test_changed_after_is_named(
     busy: Services, database_url: str, clock: FrozenClock, capsys: pytest.CaptureFixture[str]
@@ -270,6 +301,7 @@ def test_altered_and_rehashed_entry_is_still_named(busy: Services) -> None:
     n = last(busy, "authorise").id
     assert n is not None
     with Session(busy.engine) as session:
+        drop_audit_guard(session.connection())
         entry = session.get(AuditEntry, n)
         assert entry is not None
         entry.username = "admin"

@@ -10,6 +10,7 @@ import pytest
 
 from mash_tui.cli import main
 from mash_tui.clock import FrozenClock
+from mash_tui.db import HEAD_REVISION
 
 COMMANDS = [
     [],
@@ -39,7 +40,7 @@ def test_db_upgrade_and_users(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert main(["--database", database_url, "db", "upgrade"], clock=clock) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert f"revision {HEAD_REVISION}" in capsys.readouterr().out
     monkeypatch.setenv("MASH_TUI_USER", "boss")
     assert (
         main(["--database", database_url, "users", "add", "boss", "--role", "manager"], clock=clock)

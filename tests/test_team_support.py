@@ -105,9 +105,23 @@ def authorised(services: Services, actor: str = "scr", manager: str = "mgr") -> 
 
 
 def sql(services: Services, statement: str, **params: Any) -> None:
-    """Run raw SQL behind the service layer's back, as a tamperer with database access would."""
+    """Run raw SQL behind the service layer's back, as a tamperer with database access would.
+
+    Such a tamperer owns the tables, so they first take away the append-only guard
+    (migration 0002) that refuses every plain UPDATE or DELETE on the audit trail.
+    """
     with services.engine.begin() as conn:
+        drop_audit_guard(conn)
         conn.execute(sa.text(statement), params)
+
+
+def drop_audit_guard(conn: sa.Connection) -> None:
+    """Remove the triggers that make audit_log append-only (the deliberate step of a tamperer)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
+    else:
+        conn.execute(sa.text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+        conn.execute(sa.text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
 
 
 def test_helpers_walk_a_contact_to_authorised(services: Services) -> None:
