@@ -42,7 +42,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         Binding("n", "new_contact", "New contact"),
         Binding("enter", "open_contact", "Open", show=False),
         Binding("r", "reload", "Refresh"),
-        Binding("d", "app.show_drafts", "Drafts"),
+        Binding("d", "show_drafts", "Drafts"),
     ]
 
     def __init__(self) -> None:
@@ -218,9 +218,12 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
             return
         self.reload()
 
+    def action_show_drafts(self) -> None:
+        self.mash.show_drafts()
+
     @on(Button.Pressed, "#drafts")
     def _drafts(self) -> None:
-        self.mash.show_drafts()
+        self.action_show_drafts()
 
     def palette_commands(self) -> list[PaletteCommand]:
         from mash_tui.app import PaletteCommand

@@ -303,6 +303,26 @@ async def test_leaving_keeps_a_draft_that_is_offered_back(services: Services) ->
         assert screen.payload() == draft.payload
 
 
+async def test_d_on_my_contacts_offers_the_drafts(services: Services) -> None:
+    """The footer's Drafts key opens the drafts window (and says so when there are none)."""
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == ["No unsaved drafts."]
+        await open_intake(pilot)
+        fill_valid(app, "Zoë", "Ó")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MyContactsScreen)
+        await pilot.press("d")
+        await settle(pilot)
+        from mash_tui.screens.drafts import DraftsModal
+
+        assert isinstance(app.screen, DraftsModal)
+
+
 async def test_notifications_show_typed_text_literally(services: Services) -> None:
     """A toast that quotes something typed (a name, an error) never runs it as markup."""
     app = make_app(services)
