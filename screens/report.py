@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -49,8 +49,11 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("left_square_bracket", "shift(-1)", "Previous week"),
         Binding("right_square_bracket", "shift(1)", "Next week"),
-        Binding("enter", "drill", "Contacts behind", show=False),
+        Binding("enter", "drill", "Contacts behind"),
+        Binding("v", "toggle_trend", "Trend / figures"),
     ]
+
+    NARROW = 130  # below this width the figures and the trend take turns
 
     def __init__(self, week: str | None = None) -> None:
         super().__init__()
@@ -65,7 +68,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
                 yield Button("< ([)", id="wr-prev", classes="small")
                 yield Input(placeholder="YYYY-Www", id="wr-week", compact=True)
                 yield Button("(]) >", id="wr-next", classes="small")
-                yield Static("", id="wr-period", markup=False)
+            yield Static("", id="wr-period", markup=False)
             yield Static("", id="wr-error", markup=False)
             with Horizontal(id="wr-main"):
                 table: DataTable[Any] = DataTable(id="wr-figures", cursor_type="row")
@@ -84,7 +87,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         from mash_tui.reports import IsoWeek
 
         table = self.query_one("#wr-figures", DataTable)
-        for key, label in (("figure", "Figure"), ("count", "Count"), ("pct", "%")):
+        for key, label in (("count", "Count"), ("pct", "%"), ("figure", "Figure")):
             table.add_column(label, key=key)
         self.query_one("#wr-error").display = False
         self.query_one("#wr-hint", Static).update(
@@ -137,32 +140,61 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         table = self.query_one("#wr-figures", DataTable)
         table.clear()
         if summary.is_empty:
-            table.add_row(Text(f"No contacts were received or decided in {week.label}."), "", "")
+            table.add_row("", "", Text(f"No contacts were received or decided in {week.label}."))
         for section, keys in SECTIONS:
-            table.add_row(Text(section, style="bold underline"), "", "", key=f"section:{section}")
+            table.add_row("", "", Text(section, style="bold underline"), key=f"section:{section}")
             for key in keys:
                 fig = summary.figures[key]
                 percent = f"{fig.percent:.1f}%" if fig.percent is not None else ""
-                table.add_row(Text("  " + fig.label), Text(str(fig.count)), Text(percent), key=key)
+                table.add_row(
+                    Text(str(fig.count), justify="right"),
+                    Text(percent, justify="right"),
+                    Text("  " + fig.label),
+                    key=key,
+                )
             if section.startswith("Timeliness"):
                 for key, label, value in (
                     ("hours.median", "Median hours to decision", summary.median_hours),
                     ("hours.p90", "90th percentile hours to decision", summary.p90_hours),
                 ):
                     shown = "-" if value is None else f"{value:.2f}"
-                    table.add_row(Text("  " + label), Text(shown), Text(""), key=f"section:{key}")
+                    table.add_row(
+                        Text(shown, justify="right"),
+                        "",
+                        Text("  " + label),
+                        key=f"section:{key}",
+                    )
         for dimension, rows in summary.splits.items():
-            title = f"Decided by {SPLIT_PHRASES[dimension]}"
-            table.add_row(Text(title, style="bold underline"), "", "", key=f"section:{dimension}")
+            title = f"Decided by {SPLIT_PHRASES[dimension]} (% within target)"
+            table.add_row("", "", Text(title, style="bold underline"), key=f"section:{dimension}")
             for row in rows:
                 in_target = row.within_target_percent
                 table.add_row(
+                    Text(str(row.decided), justify="right"),
+                    Text(f"{in_target:.1f}%" if in_target is not None else "", justify="right"),
                     Text(f"  {row.label}"),
-                    Text(str(row.decided)),
-                    Text(f"{in_target:.1f}% in target" if in_target is not None else ""),
                     key=row.key,
                 )
         self.query_one("#wr-trend", Static).update(trend_chart(summary.trend))
+
+    # ------------------------------------------------------------------ layout
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The trend key only matters when the figures and the trend take turns."""
+        if action == "toggle_trend":
+            return self.has_class("-narrow")
+        return True
+
+    def action_toggle_trend(self) -> None:
+        """On a narrow terminal, show the 12-week trend in place of the figures and back."""
+        self.toggle_class("-show-trend")
+        if not self.has_class("-show-trend"):
+            self.query_one("#wr-figures", DataTable).focus()
 
     # ------------------------------------------------------------------ week choice
     @on(Input.Submitted, "#wr-week")

@@ -37,9 +37,9 @@ async def test_report_screen_figures_trend_and_drilldown(
         assert isinstance(screen, WeeklyReportScreen)
         assert screen.query_one("#wr-week").value == "2026-W47"  # type: ignore[attr-defined]
         rows = figure_rows(screen)
-        assert rows["received"] == ["  Contacts received", "8", ""]
-        assert rows["decided_within_target"][1:] == ["4", "66.7%"]
-        assert rows["by_priority.red"][1:] == ["1", "100.0% in target"]
+        assert rows["received"] == ["8", "", "  Contacts received"]
+        assert rows["decided_within_target"][:2] == ["4", "66.7%"]
+        assert rows["by_priority.red"][:2] == ["1", "100.0%"]
         trend = str(screen.query_one("#wr-trend").render())
         last = trend.splitlines()[-1]
         assert last.split() == ["2026-W47", "66.7%", "█" * 13 + "▃", "6", "3", "2"]
@@ -75,7 +75,7 @@ async def test_week_choice_and_a_bad_week(services: Services, clock: FrozenClock
         assert isinstance(screen, WeeklyReportScreen)
         await pilot.press("left_square_bracket")
         await settle(pilot)
-        assert figure_rows(screen)["received"][1] == "1"  # week 46: only A
+        assert figure_rows(screen)["received"][0] == "1"  # week 46: only A
         await pilot.press("right_square_bracket", "right_square_bracket")
         await settle(pilot)
         assert screen.week is not None and screen.week.label == "2026-W48"
@@ -92,6 +92,35 @@ async def test_week_choice_and_a_bad_week(services: Services, clock: FrozenClock
             error
             == "'2026-W60' is not an ISO week: 2026 has 53 weeks (use YYYY-Www, e.g. 2026-W47)"
         )
+
+
+async def test_at_80x24_the_figures_and_the_trend_take_turns(
+    services: Services, clock: FrozenClock
+) -> None:
+    """On a small terminal the counts are on screen first; v swaps in the 12-week trend."""
+    build_w47(services, clock)
+    clock.set(AS_AT)
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(WeeklyReportScreen("2026-W47"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WeeklyReportScreen)
+        table: Any = screen.query_one("#wr-figures")
+        side = screen.query_one("#wr-side")
+        assert table.display and not side.display
+        count, percent, figure = table.columns.values()
+        assert count.width + percent.width + figure.width <= table.size.width  # nothing cut
+        assert figure_rows(screen)["received"][0] == "8"
+        await pilot.press("v")
+        await pilot.pause()
+        assert side.display and not table.display
+        assert side.region.width > 60
+        await pilot.press("v")
+        await pilot.pause()
+        assert table.display and not side.display
+        assert table.has_focus
 
 
 def test_trend_chart_draws_a_bar_with_numbers() -> None:

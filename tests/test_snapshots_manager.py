@@ -71,3 +71,15 @@ def test_weekly_report_screen(snap_compare: Snap, manager_data: Services) -> Non
 
     app = make_app(manager_data, login="mgr")
     assert snap_compare(app, terminal_size=(150, 40), run_before=open_report)
+
+
+def test_weekly_report_screen_at_80x24(snap_compare: Snap, manager_data: Services) -> None:
+    """On a small terminal the counts come first, the trend one key away."""
+
+    async def open_report(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    app = make_app(manager_data, login="mgr")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_report)
