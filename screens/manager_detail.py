@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from mash_tui.clock import format_local
+from mash_tui.history_text import ARROW, BLANK, action_label, code_label, describe_changes
 from mash_tui.uistate import STATE_NAMES
-from mash_tui.widgets import CountdownLabel, Literal, literal
+from mash_tui.widgets import CountdownLabel, Literal
 
 from .manager_actions import ManagerActions, Target
 
 if TYPE_CHECKING:
+    from mash_tui.models import AuditEntry
     from mash_tui.services import ContactDetail, EarlierContact
 
 
@@ -29,7 +30,7 @@ class Loaded:
 
     detail: ContactDetail
     earlier: list[EarlierContact]
-    history: list[Any]
+    history: list[AuditEntry]
     next_steps: dict[str, str]
     source_label: str
 
@@ -50,24 +51,38 @@ def _fields(pairs: list[tuple[str, object]]) -> Text:
     return text
 
 
-def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """What an audit entry changed, as 'field: old -> new' pairs on one line."""
-    before = before or {}
-    after = after or {}
-    parts = []
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
-        if old is None and key not in before:
-            parts.append(f"{key}={_short(new)}")
+def _entry(entry: AuditEntry, loaded: Loaded) -> tuple[Text, Text]:
+    """One audit entry as a heading (when, what, who) and its changes in plain English."""
+    head = Text()
+    head.append(format_local(entry.at, with_seconds=True), style="bold")
+    head.append("  ")
+    head.append(action_label(entry.action, entry.entity), style="bold")
+    head.append("  by ")
+    head.append(str(entry.username))
+    body = Text(no_wrap=False)
+    changes = describe_changes(
+        entry.before,
+        entry.after,
+        user_names=loaded.detail.user_names,
+        next_steps=loaded.next_steps,
+    )
+    for change in changes:
+        body.append(f"{change.label}: ", style="bold")
+        if change.old:
+            body.append(change.old)
+            body.append(f" {ARROW} ", style="bold")
+            body.append(change.new or BLANK, style="" if change.new else "italic")
         else:
-            parts.append(f"{key}: {_short(old)} -> {_short(new)}")
-    return "; ".join(parts)
-
-
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = " ".join(str(text).split())
-    return text if len(text) <= 60 else text[:57] + "..."
+            body.append(change.new)
+        body.append("\n")
+    if str(entry.reason or "").strip():
+        body.append("Reason: " if entry.action == "amend" else "Comment: ", style="bold")
+        body.append(str(entry.reason).strip())
+        body.append("\n")
+    if not body.plain:
+        body.append("(no details recorded)", style="italic")
+    body.rstrip()
+    return head, body
 
 
 class ManagerDetailScreen(ManagerActions, Screen[None]):
@@ -110,16 +125,13 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
             yield Static("Earlier contacts about this child", classes="section")
             yield DataTable(id="md-earlier", cursor_type="row", show_cursor=False)
             yield Static("Change history", classes="section")
-            yield DataTable(id="md-history", cursor_type="row", show_cursor=False)
+            yield Vertical(id="md-history")
         yield Footer()
 
     def on_mount(self) -> None:
         earlier = self.query_one("#md-earlier", DataTable)
         for label in ("Reference", "Received", "State", "Level", "Next step", "Within 12 months"):
             earlier.add_column(label)
-        history = self.query_one("#md-history", DataTable)
-        for label in ("When", "Who", "Action", "What changed", "Reason"):
-            history.add_column(label)
         self.reload()
 
     def action_reload(self) -> None:
@@ -174,7 +186,7 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
                 ("Role", c.referrer_role),
                 ("Phone", c.referrer_phone),
                 ("Email", c.referrer_email),
-                ("Factors", ", ".join(c.factors)),
+                ("Factors", ", ".join(code_label("factors", f) for f in c.factors)),
                 ("Concern", c.concern),
             ],
             "child": [
@@ -190,8 +202,8 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
                     if child.unborn and child.expected_date
                     else "",
                 ),
-                ("Gender", child.gender),
-                ("Ethnicity", child.ethnicity),
+                ("Gender", code_label("genders", child.gender or "")),
+                ("Ethnicity", code_label("ethnicities", child.ethnicity or "")),
                 ("Address", f"{child.address} {child.postcode}".strip()),
                 ("School", child.school),
                 ("NHS number", child.nhs_number),
@@ -250,7 +262,8 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
                 (
                     "Moves",
                     "; ".join(
-                        f"{format_local(t.at)} {t.from_state}->{t.to_state} by {d.name_of(t.by_id)}"
+                        f"{format_local(t.at)} {STATE_NAMES.get(t.from_state, t.from_state)} "
+                        f"{ARROW} {STATE_NAMES.get(t.to_state, t.to_state)} by {d.name_of(t.by_id)}"
                         + (f" ({t.comment})" if t.comment else "")
                         for t in d.transitions
                     ),
@@ -283,16 +296,16 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
             )
         if not loaded.earlier:
             earlier.add_row(Text("none"), Text(""), Text(""), Text(""), Text(""), Text(""))
-        history = self.query_one("#md-history", DataTable)
-        history.clear()
+        history = self.query_one("#md-history", Vertical)
+        history.remove_children()
+        blocks: list[Static] = []
         for entry in loaded.history:
-            history.add_row(
-                Text(format_local(entry.at, with_seconds=True)),
-                literal(entry.username),
-                Text(entry.action),
-                literal(_changes(entry.before, entry.after)),
-                literal(entry.reason),
-            )
+            head, body = _entry(entry, loaded)
+            blocks.append(Static(head, classes="md-when", markup=False))
+            blocks.append(Static(body, classes="md-what", markup=False))
+        if not blocks:
+            blocks.append(Static("(no changes recorded)", classes="md-what", markup=False))
+        history.mount_all(blocks)
 
     def action_target(self) -> Target | None:
         if self.loaded is None:

@@ -328,17 +328,20 @@ async def test_contact_detail_shows_record_earlier_contacts_and_history(
         earlier = detail.query_one("#md-earlier")
         first = [str(c) for c in earlier.get_row_at(0)]  # type: ignore[attr-defined]
         assert first[0] == queue["override"].reference and first[-1] == "yes (repeat)"
-        history = detail.query_one("#md-history")
-        assert history.row_count == 1  # type: ignore[attr-defined]
-        assert str(history.get_row_at(0)[2]) == "create"  # type: ignore[attr-defined]
+        heads = [str(w.render()) for w in detail.query("#md-history > .md-when")]
+        assert heads == ["17/11/2026 09:50:00  Created  by scr"]
+        created = str(detail.query("#md-history > .md-what").first().render())
+        assert "State: screening\n" in created and "Screener: Sam Screener\n" in created
         await pilot.press("g")
         await settle(pilot)
         app.screen.query_one("#reassign-to").value = "scr2"  # type: ignore[attr-defined]
         await pilot.click("#send")
         await settle(pilot)
         assert app.screen is detail
-        assert history.row_count == 2  # type: ignore[attr-defined]
-        assert "assigned_to_id" in str(history.get_row_at(1)[3])  # type: ignore[attr-defined]
+        heads = [str(w.render()) for w in detail.query("#md-history > .md-when")]
+        assert heads[1:] == ["17/11/2026 10:00:00  Reassigned  by mgr"]
+        whats = [str(w.render()) for w in detail.query("#md-history > .md-what")]
+        assert whats[1:] == ["Screener: Sam Screener → Priya Screener"]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ManagerScreen)
