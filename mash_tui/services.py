@@ -490,6 +490,10 @@ class Services:
             )
 
     # ------------------------------------------------------------------ checks
+    def check_intake(self, intake: IntakeInput) -> dict[str, str]:
+        """The intake's rule errors without writing anything, so a form can list them all at once."""
+        return self._check_intake(intake, self.clock.now())
+
     def _check_intake(self, intake: IntakeInput, now: datetime) -> dict[str, str]:
         errors: dict[str, str] = {}
         if intake.received_at.tzinfo is None:

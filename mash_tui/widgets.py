@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
 
 from mash_tui.deadlines import ClockState
 from mash_tui.errors import MashError
@@ -151,6 +151,7 @@ class FormField(Vertical):
         self.label_text = label
         self.hint = hint
         self.widget = widget
+        self._value_at_error: object = None
 
     def compose(self) -> ComposeResult:
         yield Label(self.label_text, classes="field-label", markup=False)
@@ -171,6 +172,19 @@ class FormField(Vertical):
         """Show (or clear) the message under the field; the typed value is untouched."""
         self.set_class(bool(message), "-invalid")
         self.query_one(".field-error", Static).update(literal(message or ""))
+        self._value_at_error = self._value() if message else None
+
+    def _value(self) -> object:
+        widget = self.widget
+        return widget.text if isinstance(widget, TextArea) else getattr(widget, "value", None)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _edited(self) -> None:
+        """Once the person changes the value, the message about the old value goes."""
+        if self.has_class("-invalid") and self._value() != self._value_at_error:
+            self.set_error(None)
 
 
 def field_rows(fields: list[Widget], columns: int = 2) -> list[Horizontal]:
@@ -214,13 +228,17 @@ class FormMixin:
                 leftover.append(message)
                 continue
             target.set_error(message)
-            first = first or target
+            order = list(fields.values())
+            if first is None or order.index(target) < order.index(first):
+                first = target  # the highest on the form, whatever order the rules ran in
         assert isinstance(self, Widget)
         banners = list(self.query(".form-error"))
         if leftover and banners and isinstance(banners[0], Static):
             banners[0].update(literal("\n".join(leftover)))
             banners[0].display = True
             leftover = []
+            if first is None:
+                banners[0].scroll_visible()  # a refusal about the whole form, shown where it is
         if first is not None:
             first.widget.focus()
             first.scroll_visible()

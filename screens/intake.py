@@ -6,6 +6,8 @@ what is typed stays in the form, and lookups, the draft and Create wait for `app
 
 from __future__ import annotations
 
+import copy
+import re
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,7 @@ from textual.widgets import (
 )
 
 from mash_tui import codes
+from mash_tui.clock import format_local
 from mash_tui.uistate import (
     PRIORITIES,
     REFERRER_KEYS,
@@ -591,7 +594,7 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
         payload = self.payload()
         intake, errors = intake_from_payload(payload)
         if intake is None:
-            self.show_errors(errors)
+            self.show_errors({**self._rule_errors(payload, errors), **errors})
             return
         self.clear_errors()
         if not self.mash.ready:
@@ -607,6 +610,25 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
             done=self._created,
             failed=self._refused,
         )
+
+    def _rule_errors(self, payload: dict[str, Any], unreadable: dict[str, str]) -> dict[str, str]:
+        """The service's rule errors on everything else, so one Ctrl+S shows every problem."""
+        services = self.mash.services
+        if services is None:
+            return {}
+        neutral = copy.deepcopy(payload)
+        for key in unreadable:
+            if key == "received_at":
+                neutral["received_at"] = format_local(self.mash.clock.now())
+            elif match := re.fullmatch(r"(children|household)\[(\d+)\]\.(\w+)", key):
+                neutral[match[1]][int(match[2])][match[3]] = ""
+        intake, still = intake_from_payload(neutral)
+        if intake is None:
+            return still
+        errors = services.check_intake(intake)
+        if "source_code" in errors and not payload["source_code"]:
+            errors["source_code"] = "choose the contact source"
+        return errors
 
     def _refused(self, exc: BaseException) -> None:
         from mash_tui.errors import MashError, ValidationFailed

@@ -132,6 +132,27 @@ async def test_each_intake_error_shows_on_its_field_and_keeps_the_text(
     assert services.queue() == []
 
 
+async def test_several_errors_focus_the_highest_and_each_goes_once_edited(
+    services: Services,
+) -> None:
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_intake(pilot)
+        fill_valid(app)
+        set_area(app, "#concern", "  ")
+        set_input(app, "#c0-date_of_birth", "31/02/2016")
+        set_input(app, "#received_at", "18/11/2026 10:00")
+        await submit(pilot)
+        assert set(errors_on(app)) == {"received_at", "children[0].date_of_birth", "concern"}
+        assert screen.focused is screen.query_one("#received_at", Input)  # top of the form
+        set_input(app, "#received_at", "17/11/2026 09:00")
+        await pilot.pause()
+        assert set(errors_on(app)) == {"children[0].date_of_birth", "concern"}
+        set_area(app, "#concern", "Now described.")
+        await pilot.pause()
+        assert set(errors_on(app)) == {"children[0].date_of_birth"}
+
+
 async def test_unborn_child_needs_an_expected_date(services: Services) -> None:
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:

@@ -288,6 +288,38 @@ async def test_refused_consent_blocks_the_decision_until_authorised(
     assert services.get(ident(c)).state == "screening"
 
 
+async def test_a_refused_submission_is_shown_on_screen_at_80x24(
+    services: Services, clock: FrozenClock
+) -> None:
+    """The refusal banner sits above a long form: it is scrolled into view, not left hidden."""
+    c = add_contact(services, clock)
+    c = services.record_consent(
+        "scr",
+        ident(c),
+        c.version,
+        ConsentInput("refused", "Sam", "Dad", "phone", "Risk of harm", "s47", RATIONALE),
+    )
+    c = services.set_level(
+        "scr", ident(c), c.version, LevelInput(2, "Emerging needs at home noted.")
+    )
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_contact(pilot, ident(c))
+        await pilot.press("f7")
+        fill_decision(app, "early_help")
+        form = app.screen.query_one(DecisionForm)
+        form.query_one("#sos_scale").focus()
+        form.scroll_end(animate=False)  # where someone who has just typed the scale is
+        await pilot.pause()
+        assert form.scroll_y > 0
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.pause()
+        box = form.query_one(".form-error")
+        assert "manager must authorise the override" in banner(form)
+        assert box in app.screen._compositor.visible_widgets  # on screen, not scrolled away
+
+
 async def test_full_contact_from_intake_to_submission(services: Services) -> None:
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
