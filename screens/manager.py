@@ -8,8 +8,9 @@ added, removed or updated only where something changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -22,7 +23,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Select,
 from mash_tui.clock import format_duration
 from mash_tui.deadlines import ClockState, clock_state
 from mash_tui.uistate import STATE_NAMES
-from mash_tui.widgets import countdown_text, literal, tick_countdowns
+from mash_tui.widgets import ServiceCaller, countdown_text, literal, tick_countdowns
 
 from .manager_actions import ManagerActions, Target
 
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from mash_tui.app import MashApp, PaletteCommand
     from mash_tui.services import QueueRow
 
-REFRESH_SECONDS = 5.0
+REFRESH_SECONDS = 5.0  # how often a live list asks whether the queue moved (My contacts too)
+T = TypeVar("T")
 # Time left comes second so it is never the column a narrow terminal cuts off.
 COLUMNS = (
     ("ref", "Reference"),
@@ -50,6 +52,31 @@ STATE_CHOICES = [
     ("Draft", "draft"),
 ]
 PRIORITY_CHOICES = [("Red", "red"), ("Amber", "amber"), ("Green", "green")]
+
+
+def poll_queue(
+    caller: ServiceCaller,
+    services: Any,
+    seen: Any,
+    load: Callable[[Any], T],
+    done: Callable[[T], None],
+    *,
+    group: str,
+) -> None:
+    """In a thread worker, ask the one-row queue signature and read everything only if it moved.
+
+    `seen` is the signature the caller last showed; `load` runs in the worker and `done`
+    on the UI thread, and neither runs when nobody changed anything.
+    """
+
+    def check(services: Any) -> T | None:
+        return None if services.queue_signature() == seen else load(services)
+
+    def apply(loaded: T | None) -> None:
+        if loaded is not None:
+            done(loaded)
+
+    caller.call_service(check, services, done=apply, group=group)
 
 
 def priority_text(priority: str) -> Text:
@@ -138,19 +165,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
         services = self.mash.services
         if services is None or not self.loaded:
             return
-        self.call_service(
-            self._poll, services, self.signature, done=self._loaded_if_any, group="manager-queue"
-        )
-
-    @staticmethod
-    def _poll(services: Any, seen: Any) -> tuple[list[QueueRow], list[str], Any] | None:
-        if services.queue_signature() == seen:
-            return None
-        return ManagerScreen._load(services)
-
-    def _loaded_if_any(self, loaded: tuple[list[QueueRow], list[str], Any] | None) -> None:
-        if loaded is not None:
-            self._loaded(loaded)
+        poll_queue(self, services, self.signature, self._load, self._loaded, group="manager-queue")
 
     @staticmethod
     def _load(services: Any) -> tuple[list[QueueRow], list[str], Any]:

@@ -2,10 +2,16 @@
 
 It is also the app's first frame: while the database opens the list waits, but a new
 contact can be started at once (the intake holds what is typed until it can be saved).
+
+Once filled, the list keeps itself current the way the manager's queue does: every few
+seconds a thread worker asks the one-row queue signature and re-reads this screener's
+rows only when it moved; rows change by key, the cursor stays on its contact, and a
+contact returned by a manager or reassigned to this screener is announced once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +41,17 @@ COLUMNS = (
 )
 
 
+@dataclass
+class Loaded:
+    """One read of the screener's list, with what the UI needs to tell them what is new."""
+
+    rows: list[QueueRow]
+    comments: dict[int, str]
+    signature: Any
+    asked: int  # which request this answers, so an older read never overwrites a newer one
+    reassigned: set[int] = field(default_factory=set)  # new to the list and given by a manager
+
+
 class MyContactsScreen(ServiceCaller, Screen[None]):
     """Every open contact assigned to this screener, with a live countdown per row."""
 
@@ -50,6 +67,10 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         self.rows: dict[str, QueueRow] = {}
         self.comments: dict[int, str] = {}
         self.loaded = False
+        self.signature: Any = None  # the queue signature the shown rows were read at
+        self.asked = 0  # requests for the list made so far
+        self.applied = -1  # the newest request whose answer is shown
+        self.reads = 0  # how many answers were shown (tests read it)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,39 +124,86 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         identity = self.mash.identity
         if services is None or identity is None:
             return
-        self.call_service(self._load, services, identity.login, done=self._show, group="load")
+        known = self._known()
+        self.asked += 1
+        self.call_service(
+            self._load, services, identity.login, known, self.asked, done=self._show, group="load"
+        )
+
+    def _start_polling(self) -> None:
+        """Ask every few seconds whether anything moved, as often as the manager's queue does."""
+        from mash_tui.screens.manager import REFRESH_SECONDS  # after the list is drawn
+
+        self.set_interval(REFRESH_SECONDS, self.poll)
+
+    def poll(self) -> None:
+        """A one-row query in a worker, and this screener's rows only when the queue moved."""
+        from mash_tui.screens.manager import poll_queue
+
+        services = self.mash.services
+        identity = self.mash.identity
+        if services is None or identity is None or not self.loaded:
+            return
+        login, known = identity.login, self._known()
+        self.asked += 1
+        asked = self.asked
+
+        def load(services: Any) -> Loaded:
+            return self._load(services, login, known, asked)
+
+        poll_queue(self, services, self.signature, load, self._show, group="load")
+
+    def _known(self) -> frozenset[str] | None:
+        """The contacts already shown, or None before the first read (nothing is news then)."""
+        return frozenset(self.rows) if self.loaded else None
 
     @staticmethod
-    def _load(services: Any, login: str) -> tuple[list[QueueRow], dict[int, str]]:
+    def _load(services: Any, login: str, known: frozenset[str] | None, asked: int) -> Loaded:
+        signature = services.queue_signature()  # first, so a later change moves it again
         rows = services.queue(assigned_to=login)
         comments = {}
         for row in rows:
             if row.state == "returned":
                 comments[row.id] = services.get(row.id).return_comment
-        return rows, comments
+        loaded = Loaded(rows, comments, signature, asked)
+        if known is not None:
+            for row in rows:
+                # Creating a contact assigns it to its author; any other arrival is a reassignment.
+                if str(row.id) not in known and any(
+                    entry.action == "reassign" for entry in services.history(row.id)
+                ):
+                    loaded.reassigned.add(row.id)
+        return loaded
 
-    def _show(self, loaded: tuple[list[QueueRow], dict[int, str]]) -> None:
-        rows, comments = loaded
+    def _show(self, loaded: Loaded) -> None:
+        if loaded.asked < self.applied:
+            return  # an older read that finished after a newer one
+        self.applied = loaded.asked
+        self.reads += 1
+        rows = loaded.rows
         table = self.query_one("#my-contacts", DataTable)
-        keep = None
-        if table.row_count and table.cursor_row >= 0:
-            try:
-                keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            except Exception:
-                keep = None
-        self.comments = comments
-        new_keys = [str(row.id) for row in rows]
+        keep = self.selected_key()
+        if self.loaded:
+            self._announce(self.rows, loaded)
+        self.comments = loaded.comments
+        self.signature = loaded.signature
+        fresh = {str(row.id): row for row in rows}
         now = self.mash.clock.now()
         with self.app.batch_update():
-            if new_keys != list(self.rows):
-                table.clear()
-                for row in rows:
-                    table.add_row(*self._cells(row, now), key=str(row.id))
-            else:
-                for row in rows:
-                    for (key, _label), value in zip(COLUMNS, self._cells(row, now), strict=True):
-                        table.update_cell(str(row.id), key, value)
-            self.rows = {str(row.id): row for row in rows}
+            for key in list(self.rows):
+                if key not in fresh:
+                    table.remove_row(key)
+            for key, row in fresh.items():
+                old = self.rows.get(key)
+                if old is None:
+                    table.add_row(*self._cells(row, now), key=key)
+                elif old != row:
+                    for (column, _label), value in zip(COLUMNS, self._cells(row, now), strict=True):
+                        table.update_cell(key, column, value)
+            self.rows = fresh
+            if [str(r.key.value) for r in table.ordered_rows] != list(fresh):
+                position = {row.reference: index for index, row in enumerate(rows)}
+                table.sort("ref", key=lambda ref: position.get(str(ref), 0))
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep))
         returned = sum(1 for row in rows if row.state == "returned")
@@ -149,6 +217,26 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         if not self.loaded:
             self.loaded = True
             self.mash.became_usable()
+            self.call_after_refresh(self._start_polling)
+
+    def _announce(self, before: dict[str, QueueRow], loaded: Loaded) -> None:
+        """One toast per contact a manager has just returned to, or reassigned to, this screener."""
+        for row in loaded.rows:
+            old = before.get(str(row.id))
+            if old is None and row.id in loaded.reassigned:
+                also = " (returned: see the comment)" if row.state == "returned" else ""
+                self.mash.notify(
+                    f"{row.reference} reassigned to you by a manager{also}",
+                    title="Reassigned to you",
+                    timeout=10,
+                )
+            elif old is not None and row.state == "returned" and old.state != "returned":
+                self.mash.notify(
+                    f"{row.reference} returned by a manager: see the comment",
+                    title="Returned",
+                    severity="warning",
+                    timeout=10,
+                )
 
     def _cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
         state = STATE_NAMES.get(row.state, row.state)
@@ -172,11 +260,19 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         tick_countdowns(table, deadlines, "left", self.mash.clock.now(), self.mash.warning_hours)
 
     # ------------------------------------------------------------------ selection
-    def selected_id(self) -> int | None:
+    def selected_key(self) -> str | None:
+        """The row key under the cursor, so a reload can put the cursor back on it."""
         table = self.query_one("#my-contacts", DataTable)
         if not table.row_count:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+        return str(key) if key is not None else None
+
+    def selected_id(self) -> int | None:
+        key = self.selected_key()
         return int(key) if key is not None else None
 
     @on(DataTable.RowHighlighted, "#my-contacts")
