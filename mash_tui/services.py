@@ -1099,9 +1099,8 @@ class Services:
             errors["sos_scale"] = "give a safety scale from 0 to 10"
         if errors:
             raise ValidationFailed(errors)
-        if not self.framework_for(contact).level(contact.level).fits(
-            decision.next_step
-        ) and not is_non_trivial(decision.mismatch_justification):
+        fits = self.framework_for(contact).level(contact.level).fits(decision.next_step)
+        if not fits and not is_non_trivial(decision.mismatch_justification):
             raise JustificationRequired(
                 f"Level {contact.level} does not usually lead to "
                 f"'{NEXT_STEPS[decision.next_step]}': justify the decision "
@@ -1126,7 +1125,8 @@ class Services:
         contact.sos_working_well = decision.sos_working_well.strip()
         contact.sos_needs_to_happen = decision.sos_needs_to_happen.strip()
         contact.sos_scale = decision.sos_scale
-        contact.mismatch_justification = decision.mismatch_justification.strip()
+        # A justification only explains a misfit: kept after a fitting decision it would mislead.
+        contact.mismatch_justification = "" if fits else decision.mismatch_justification.strip()
         contact.decided_at = now
         contact.decided_by_id = user.id
         return self._save(session, contact, user, "decision", before, now)

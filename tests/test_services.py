@@ -330,6 +330,15 @@ def test_mismatch_needs_justification(services: Services, clock: FrozenClock) ->
         ),
     )
     assert c.next_step == "nfa"
+    assert c.mismatch_justification.startswith("Police have confirmed")
+    # Decided again with a step that fits: the old justification no longer applies.
+    c = services.record_decision(
+        "scr",
+        c.id or 0,
+        c.version,
+        decision("strategy_s47", "Police have confirmed the injury was accidental and witnessed"),
+    )
+    assert (c.next_step, c.mismatch_justification) == ("strategy_s47", "")
 
 
 @pytest.mark.parametrize(
