@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from mash_tui import __version__
 from mash_tui.config import ENV_THRESHOLDS, current_login, database_url
@@ -199,8 +199,15 @@ def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- parser
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage mistakes end like every other error: one line on stderr, exit 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="mash-tui",
         description="MASH front-door screening: contacts, consent, Level of Need and the 24-hour clock.",
     )

@@ -81,8 +81,10 @@ def test_missing_import_file_is_one_line(
 def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["demo", "--until", "31/02/2026"])
-    assert done.value.code == 2
-    assert "is not a date" in capsys.readouterr().err
+    assert done.value.code == 1
+    [line] = capsys.readouterr().err.splitlines()  # one line, no usage block
+    assert line.startswith("mash-tui demo: argument --until: ")
+    assert "is not a date" in line
 
 
 def test_console_script_runs_without_traceback(tmp_path: Path) -> None:
