@@ -130,6 +130,31 @@ class ReassignModal(ServiceCaller, ModalScreen[bool]):
         self.dismiss(False)
 
 
+def decision_summary(contact: Any, limit: int = 300) -> str:
+    """The decision as the manager is asked to authorise it, in a few plain lines."""
+    from mash_tui.levels import NEXT_STEPS
+
+    def short(text: str | None) -> str:
+        flat = " ".join((text or "").split()) or "(none written)"
+        return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+    step = contact.next_step
+    lines = [
+        f"Authorise the decision on {contact.reference}? The contact leaves the MASH "
+        "and its clock stops.",
+        "",
+        f"Level of Need: {contact.level if contact.level is not None else '(none)'}",
+        f"Next step: {NEXT_STEPS.get(step, step) if step else '(none)'}",
+        f"Analysis: {short(contact.analysis)}",
+        f"Safety scale: {contact.sos_scale if contact.sos_scale is not None else '-'} / 10",
+    ]
+    if contact.mismatch_justification:
+        lines.append(f"Why the level and next step differ: {short(contact.mismatch_justification)}")
+    outcome = contact.consent_outcome or "not recorded"
+    lines.append(f"Consent: {outcome.replace('_', ' ')}")
+    return "\n".join(lines)
+
+
 class ManagerActions(ServiceCaller):
     """Authorise, return, override and reassign for whichever contact a screen has in view.
 
@@ -176,7 +201,17 @@ class ManagerActions(ServiceCaller):
         ready = self._ready()
         if ready is None:
             return
-        services, login, target = ready
+        services, _login, target = ready
+        self.call_service(
+            services.get, target.id, done=lambda c: self._confirm_authorise(c, target)
+        )
+
+    def _confirm_authorise(self, contact: Any, target: Target) -> None:
+        """Show what is being authorised, so nobody approves a decision they have not read."""
+        services = self.mash.services
+        login = self._login()
+        if services is None or login is None:
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -184,19 +219,13 @@ class ManagerActions(ServiceCaller):
                     services.authorise,
                     login,
                     target.id,
-                    target.version,
+                    contact.version,  # exactly the version shown in the question
                     done=self._done(f"{target.reference} authorised: it has left the MASH."),
                     failed=self._refused,
                 )
 
         self.mash.push_screen(
-            ConfirmModal(
-                f"Authorise the decision on {target.reference}? The contact leaves the MASH "
-                "and its clock stops.",
-                yes="Authorise",
-                no="Cancel",
-            ),
-            answered,
+            ConfirmModal(decision_summary(contact), yes="Authorise", no="Cancel"), answered
         )
 
     def action_return(self) -> None:

@@ -14,6 +14,7 @@ from test_ui_support import SIZE, make_app, settle
 
 from mash_tui.clock import FrozenClock
 from mash_tui.inputs import ChildInput, ConsentInput
+from mash_tui.levels import NEXT_STEPS
 from mash_tui.models import ContactState
 from mash_tui.services import Services
 
@@ -212,7 +213,12 @@ async def test_authorise_from_the_queue(services: Services, queue: dict[str, Any
         assert isinstance(screen, ManagerScreen)
         await move_to(pilot, screen, queue["waiting"].reference)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
+        waiting = services.get(queue["waiting"].id)
+        question = str(app.screen.query_one(".dialog-text").render())
+        assert f"Next step: {NEXT_STEPS[waiting.next_step or '']}" in question
+        assert f"Level of Need: {waiting.level}" in question
+        assert " ".join(waiting.analysis.split()) in question  # what is being authorised
         await pilot.press("y")
         await settle(pilot)
         contact = services.get(queue["waiting"].id)
