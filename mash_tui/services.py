@@ -78,6 +78,16 @@ REPEAT_WINDOW = timedelta(days=365)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NHS_RE = re.compile(r"^\d{10}$")
 
+
+def nhs_check_digit_ok(number: str) -> bool:
+    """The NHS modulus 11 check on a 10-digit number, which catches most mistyped digits."""
+    total = sum(int(d) * weight for d, weight in zip(number[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(number[9])
+
+
 # Intake fields a screener may edit on an open contact, and a manager may amend later.
 EDITABLE_FIELDS = frozenset(
     {
@@ -543,8 +553,11 @@ class Services:
             errors["gender"] = "gender must be M, F, U (not stated) or N (neither)"
         if codes.lookup("ethnicities", child.ethnicity) is None:
             errors["ethnicity"] = f"'{child.ethnicity}' is not a census ethnicity code"
-        if child.nhs_number and not NHS_RE.match(child.nhs_number.replace(" ", "")):
+        nhs = child.nhs_number.replace(" ", "")
+        if nhs and not NHS_RE.match(nhs):
             errors["nhs_number"] = "an NHS number has 10 digits"
+        elif nhs and not nhs_check_digit_ok(nhs):
+            errors["nhs_number"] = "that is not a valid NHS number (its check digit is wrong)"
         return errors
 
     def _check_consent(self, consent: ConsentInput) -> dict[str, str]:

@@ -168,7 +168,7 @@ def test_good_file_imports_open_decided_and_sibling_contacts(services: Services)
         first = session.get(Child, open_.child_id)
         assert first is not None
         assert first.last_name == "Wiśniewska" and first.postcode == "MT4 2AB"
-        assert first.nhs_number == "9991234560"
+        assert first.nhs_number == "9991234578"
 
     # Each imported contact says where it came from, and the audit chain holds.
     imports = [e for e in services.history(sib2.id or 0) if e.action == "import"]

@@ -136,6 +136,8 @@ def test_anonymous_contact_needs_no_referrer_name(services: Services, clock: Fro
         (ChildInput("Amy", "Smith", gender="X"), "gender"),
         (ChildInput("Amy", "Smith", ethnicity="ZZZZ"), "ethnicity"),
         (ChildInput("Amy", "Smith", nhs_number="12345"), "nhs_number"),
+        (ChildInput("Amy", "Smith", nhs_number="943 476 5918"), "nhs_number"),  # one digit off
+        (ChildInput("Amy", "Smith", nhs_number="1234567890"), "nhs_number"),  # check digit 10
     ],
 )
 def test_bad_child_names_the_field(
