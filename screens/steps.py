@@ -307,8 +307,12 @@ class LevelForm(StepForm):
 
     @on(OptionList.OptionHighlighted, "#levels")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self.framework is not None and event.option.id is not None:
-            self._describe(self.framework.level(int(event.option.id)))
+        options = self.query_one("#levels", OptionList)
+        if options.highlighted is None or options.option_count == 0:
+            return  # a late message from before the search emptied the list
+        option = options.get_option_at_index(options.highlighted)
+        if self.framework is not None and option.id is not None:
+            self._describe(self.framework.level(int(option.id)))
 
     @on(OptionList.OptionSelected, "#levels")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -205,6 +205,14 @@ async def test_level_descriptors_show_and_search_filters(
         set_input(app, "#level-search", word)
         await settle(pilot)
         assert levels.option_count == len(services.framework.search(word)) > 0
+        # Typed key by key, as a person would: the panel must not keep an earlier level.
+        form.query_one("#level-search").focus()
+        set_input(app, "#level-search", "")
+        await settle(pilot)
+        await pilot.press(*"bruis")
+        await settle(pilot)
+        assert levels.option_count == 0
+        assert str(form.query_one("#level-text").render()) == "No level mentions that."
 
 
 # ---------------------------------------------------------------------- decision
