@@ -65,6 +65,7 @@ class Countdown:
     state: ClockState
     word: str
     hms: str
+    stopped: bool = False
 
     @property
     def cell(self) -> str:
@@ -74,6 +75,10 @@ class Countdown:
     @property
     def long(self) -> str:
         """Sentence form for a contact's own header."""
+        if self.stopped:  # authorised: say how it ended, not a time left
+            if self.hms.startswith("-"):
+                return f"{self.hms[1:]} after its deadline"
+            return f"with {self.hms} to spare"
         return f"{self.hms} left ({STATE_LONG[self.state]})"
 
 
@@ -96,7 +101,7 @@ def countdown(
         start = stopped_at if stopped_at is not None else now.replace(second=0, microsecond=0)
         return Countdown(state, STATE_WORDS[state], format_duration(time_left(deadline, start)))
     left = time_left(deadline, stopped_at if stopped_at is not None else now)
-    return Countdown(state, STATE_WORDS[state], format_hms(left))
+    return Countdown(state, STATE_WORDS[state], format_hms(left), stopped_at is not None)
 
 
 # ------------------------------------------------------------------ dates typed by people

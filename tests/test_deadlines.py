@@ -492,3 +492,25 @@ def test_within_target_matches_target_deadline(
     assert within_target(received, decided, policy) == (
         taken <= timedelta(hours=policy.target_hours)
     )
+
+
+@pytest.mark.parametrize(
+    ("stopped_after", "cell", "long"),
+    [
+        (timedelta(hours=1, minutes=22, seconds=28), "done 22:37:32", "with 22:37:32 to spare"),
+        (timedelta(hours=25), "LATE -01:00:00", "01:00:00 after its deadline"),
+        (None, "ok   23:00:00", "23:00:00 left (on time)"),
+    ],
+)
+def test_countdown_words_for_running_and_authorised_contacts(
+    stopped_after: timedelta | None, cell: str, long: str
+) -> None:
+    """An authorised contact says how its clock ended, never a time 'left'."""
+    from mash_tui.uistate import countdown
+
+    received = datetime(2026, 11, 17, 10, tzinfo=UTC)
+    deadline = received + timedelta(hours=24)
+    now = received + timedelta(hours=1)
+    stopped = received + stopped_after if stopped_after is not None else None
+    shown = countdown(deadline, now, 4, stopped)
+    assert (shown.cell, shown.long) == (cell, long)
