@@ -75,9 +75,10 @@ def _entry(entry: AuditEntry, loaded: Loaded) -> tuple[Text, Text]:
         else:
             body.append(change.new)
         body.append("\n")
-    if str(entry.reason or "").strip():
+    reason = str(entry.reason or "").strip()
+    if reason and reason not in {str(v).strip() for v in (entry.after or {}).values()}:
         body.append("Reason: " if entry.action == "amend" else "Comment: ", style="bold")
-        body.append(str(entry.reason).strip())
+        body.append(reason)
         body.append("\n")
     if not body.plain:
         body.append("(no details recorded)", style="italic")

@@ -353,6 +353,22 @@ async def test_contact_detail_shows_record_earlier_contacts_and_history(
         assert isinstance(app.screen, ManagerScreen)
 
 
+async def test_a_return_comment_is_shown_once_in_the_history(
+    services: Services, queue: dict[str, Any]
+) -> None:
+    waiting = services.get(queue["waiting"].id)
+    comment = "Add what the father said about the injury, please."
+    services.return_contact("mgr", waiting.id or 0, waiting.version, comment)
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ManagerDetailScreen(waiting.id or 0))
+        await settle(pilot)
+        whats = [str(w.render()) for w in app.screen.query("#md-history > .md-what")]
+        assert whats[-1].count(comment) == 1
+        assert "Returned with: " + comment in whats[-1]
+
+
 def test_queue_signature_changes_when_an_open_contact_changes(
     services: Services, queue: dict[str, Any], clock: FrozenClock
 ) -> None:
