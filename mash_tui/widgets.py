@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, DataTable, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Label, Static
 
 from mash_tui.deadlines import ClockState
 from mash_tui.errors import MashError
@@ -175,16 +175,24 @@ class FormField(Vertical):
         self._value_at_error = self._value() if message else None
 
     def _value(self) -> object:
-        widget = self.widget
-        return widget.text if isinstance(widget, TextArea) else getattr(widget, "value", None)
+        widget = self.widget  # Input and Select have .value, TextArea .text
+        return getattr(widget, "value", None) if hasattr(widget, "value") else widget.text  # type: ignore[attr-defined]
 
-    @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(Select.Changed)
     def _edited(self) -> None:
         """Once the person changes the value, the message about the old value goes."""
         if self.has_class("-invalid") and self._value() != self._value_at_error:
             self.set_error(None)
+
+    # Handlers by name, so importing this module does not import TextArea and Select
+    # before the first frame.
+    def on_input_changed(self) -> None:
+        self._edited()
+
+    def on_text_area_changed(self) -> None:
+        self._edited()
+
+    def on_select_changed(self) -> None:
+        self._edited()
 
 
 def field_rows(fields: list[Widget], columns: int = 2) -> list[Horizontal]:
