@@ -150,8 +150,11 @@ def decision_summary(contact: Any, limit: int = 300) -> str:
     ]
     if contact.mismatch_justification:
         lines.append(f"Why the level and next step differ: {short(contact.mismatch_justification)}")
-    outcome = contact.consent_outcome or "not recorded"
-    lines.append(f"Consent: {outcome.replace('_', ' ')}")
+    outcome = (contact.consent_outcome or "not recorded").replace("_", " ")
+    if contact.consent_outcome in ("refused", "not_sought"):
+        authorised = contact.override_authorised_at is not None
+        outcome += "; sharing without consent " + ("authorised" if authorised else "NOT authorised")
+    lines.append(f"Consent: {outcome}")
     return "\n".join(lines)
 
 

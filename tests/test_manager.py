@@ -387,3 +387,26 @@ def test_queue_signature_changes_when_an_open_contact_changes(
     waiting = services.get(queue["waiting"].id)
     services.authorise("mgr", waiting.id or 0, waiting.version)
     assert services.queue_signature()[0] == 3
+
+
+def test_authorise_question_says_whether_sharing_without_consent_was_authorised() -> None:
+    from mash_tui.screens.manager_actions import decision_summary
+
+    from mash_tui.models import Contact
+
+    contact = Contact(
+        reference="MASH-0000007",
+        level=4,
+        next_step="strategy_s47",
+        analysis="Police and school accounts agree.",
+        sos_scale=2,
+        consent_outcome="not_sought",
+    )
+    assert decision_summary(contact).splitlines()[-1] == (
+        "Consent: not sought; sharing without consent NOT authorised"
+    )
+    contact.override_authorised_at = NOW
+    assert decision_summary(contact).endswith("sharing without consent authorised")
+    contact.consent_outcome = "given"
+    assert decision_summary(contact).endswith("Consent: given")
+    assert "Next step: Strategy discussion (s47)" in decision_summary(contact)
