@@ -395,6 +395,9 @@ def test_authorise_question_says_whether_sharing_without_consent_was_authorised(
     from mash_tui.models import Contact
 
     contact = Contact(
+        child_id=1,
+        entered_by_id=1,
+        source_code="2A",
         reference="MASH-0000007",
         level=4,
         next_step="strategy_s47",
