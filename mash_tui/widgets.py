@@ -175,8 +175,10 @@ class FormField(Vertical):
         self._value_at_error = self._value() if message else None
 
     def _value(self) -> object:
-        widget = self.widget  # Input and Select have .value, TextArea .text
-        return getattr(widget, "value", None) if hasattr(widget, "value") else widget.text  # type: ignore[attr-defined]
+        widget = self.widget  # Input and Select have .value, TextArea .text, others neither
+        if hasattr(widget, "value"):
+            return widget.value
+        return getattr(widget, "text", None)
 
     def _edited(self) -> None:
         """Once the person changes the value, the message about the old value goes."""
