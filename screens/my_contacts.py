@@ -71,6 +71,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         self.asked = 0  # requests for the list made so far
         self.applied = -1  # the newest request whose answer is shown
         self.reads = 0  # how many answers were shown (tests read it)
+        self.announced: list[str] = []  # every notice raised, in order (toasts expire)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -225,18 +226,13 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
             old = before.get(str(row.id))
             if old is None and row.id in loaded.reassigned:
                 also = " (returned: see the comment)" if row.state == "returned" else ""
-                self.mash.notify(
-                    f"{row.reference} reassigned to you by a manager{also}",
-                    title="Reassigned to you",
-                    timeout=10,
-                )
+                message = f"{row.reference} reassigned to you by a manager{also}"
+                self.announced.append(message)
+                self.mash.notify(message, title="Reassigned to you", timeout=10)
             elif old is not None and row.state == "returned" and old.state != "returned":
-                self.mash.notify(
-                    f"{row.reference} returned by a manager: see the comment",
-                    title="Returned",
-                    severity="warning",
-                    timeout=10,
-                )
+                message = f"{row.reference} returned by a manager: see the comment"
+                self.announced.append(message)
+                self.mash.notify(message, title="Returned", severity="warning", timeout=10)
 
     def _cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
         state = STATE_NAMES.get(row.state, row.state)

@@ -74,7 +74,10 @@ def cursor_reference(app: MashApp) -> str:
 
 
 def toasts(app: MashApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Every notice the list raised, in order (the toasts themselves expire in real time)."""
+    screen = screen_of(app)
+    assert screen is not None
+    return list(screen.announced)
 
 
 async def wait_until(pilot: Any, app: MashApp, condition: Any) -> None:
