@@ -25,6 +25,9 @@ from mash_tui.errors import MashError
 from mash_tui.uistate import countdown
 
 if TYPE_CHECKING:
+    from textual.events import DescendantBlur
+    from textual.timer import Timer
+
     from mash_tui.app import MashApp
 
 T = TypeVar("T")
@@ -347,6 +350,46 @@ def first_line(exc: BaseException) -> str:
     """One line for a person: the error's own message, never a traceback."""
     text = getattr(exc, "message", None) or str(exc).strip() or type(exc).__name__
     return str(text).splitlines()[0]
+
+
+class DraftAutosave:
+    """Typed text kept as a draft: shortly after the last keystroke, when focus leaves a
+    field, and again a little later when a save fails.
+
+    A screen mixes this in, calls `schedule_draft()` when anything is edited and
+    provides `save_draft()`, which writes in a worker and passes `draft_failed` as its
+    failure handler.
+    """
+
+    DRAFT_DELAY = 0.7  # seconds after the last keystroke
+    DRAFT_RETRY = 3.0  # seconds before a failed save is tried again
+    _draft_timer: Timer | None = None
+    _last_saved: dict[str, Any] | None = None
+
+    def save_draft(self) -> None:
+        raise NotImplementedError
+
+    def schedule_draft(self) -> None:
+        assert isinstance(self, Widget)
+        self.stop_drafts()
+        self._draft_timer = self.set_timer(self.DRAFT_DELAY, self.save_draft)
+
+    def stop_drafts(self) -> None:
+        """No pending save (the work is finished or is being saved now)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if self._draft_timer is not None:
+            self.stop_drafts()
+            self.save_draft()
+
+    def draft_failed(self, exc: BaseException) -> None:
+        assert isinstance(self, Widget)
+        self._last_saved = None  # so the retry writes even if nothing else is typed
+        self.notify(f"Draft not saved yet, trying again: {first_line(exc)}", severity="warning")
+        self.set_timer(self.DRAFT_RETRY, self.save_draft)
 
 
 class ServiceCaller:

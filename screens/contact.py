@@ -9,9 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantBlur
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import (
     Button,
     Checkbox,
@@ -28,7 +26,7 @@ from textual.widgets import (
 
 from mash_tui.clock import to_local
 from mash_tui.uistate import STATE_NAMES, check_from_payload
-from mash_tui.widgets import CountdownLabel, Literal, ServiceCaller, first_line
+from mash_tui.widgets import CountdownLabel, DraftAutosave, Literal, ServiceCaller, first_line
 
 from .steps import ConsentForm, DecisionForm, LevelForm, StepForm
 
@@ -36,8 +34,6 @@ if TYPE_CHECKING:
     from mash_tui.app import MashApp, PaletteCommand
     from mash_tui.services import ContactDetail
 
-DRAFT_DELAY = 0.7
-DRAFT_RETRY = 3.0  # seconds before a failed draft save is tried again
 STEP_TABS = {"consent": "step-consent", "level": "step-level", "decision": "step-decision"}
 
 
@@ -81,7 +77,7 @@ class ContactHeader(Vertical):
             returned.display = False
 
 
-class ContactScreen(ServiceCaller, Screen[None]):
+class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     """A contact's screening steps as tabs, each saved on its own, then sent to a manager."""
 
     BINDINGS = [
@@ -105,7 +101,6 @@ class ContactScreen(ServiceCaller, Screen[None]):
         self.version: int | None = None
         self._stored: dict[str, Any] | None = None
         self._last_saved: dict[str, Any] | None = None
-        self._draft_timer: Timer | None = None
         self._draft_lock = threading.Lock()
         self._finished = False
         self._filling = False
@@ -236,15 +231,7 @@ class ContactScreen(ServiceCaller, Screen[None]):
     def _changed(self) -> None:
         if self._finished or self._filling or self.detail is None:
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
-
-    def on_descendant_blur(self, event: DescendantBlur) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-            self.save_draft()
+        self.schedule_draft()
 
     def save_draft(self) -> None:
         """Keep the typed text of every step (not yet saved to the contact) as a draft."""
@@ -265,14 +252,9 @@ class ContactScreen(ServiceCaller, Screen[None]):
             identity.login,
             payload,
             clean,
-            failed=self._draft_failed,
+            failed=self.draft_failed,
             group="draft",
         )
-
-    def _draft_failed(self, exc: BaseException) -> None:
-        self._last_saved = None
-        self.notify(f"Draft not saved yet, trying again: {first_line(exc)}", severity="warning")
-        self.set_timer(DRAFT_RETRY, self.save_draft)
 
     def _write_draft(self, services: Any, login: str, payload: dict[str, Any], clean: bool) -> None:
         with self._draft_lock:
@@ -440,8 +422,7 @@ class ContactScreen(ServiceCaller, Screen[None]):
 
     def _submitted(self, contact: Any) -> None:
         self._finished = True
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
+        self.stop_drafts()
         services = self.mash.services
         identity = self.mash.identity
         assert services is not None and identity is not None

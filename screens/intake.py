@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import DescendantBlur
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
@@ -43,6 +42,7 @@ from mash_tui.uistate import (
     show_day,
 )
 from mash_tui.widgets import (
+    DraftAutosave,
     FormField,
     FormMixin,
     Literal,
@@ -56,9 +56,7 @@ from mash_tui.widgets import (
 if TYPE_CHECKING:
     from mash_tui.app import MashApp, PaletteCommand
 
-DRAFT_DELAY = 0.7  # seconds after the last keystroke
 LOOKUP_DELAY = 0.4
-DRAFT_RETRY = 3.0  # seconds before a failed draft save is tried again
 
 REFERRER_LABELS = {
     "referrer_name": "Referrer's name",
@@ -365,7 +363,7 @@ class HouseholdRow(Horizontal):
         }
 
 
-class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
+class IntakeScreen(DraftAutosave, ServiceCaller, FormMixin, Screen[None]):
     """A new contact: when, who referred, which children, the household and the concern."""
 
     BINDINGS = [
@@ -380,7 +378,6 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
         self.initial = payload
         self.draft_id = draft_id
         self._draft_lock = threading.Lock()
-        self._draft_timer: Timer | None = None
         self._last_saved: dict[str, Any] | None = payload
         self._finished = False
         self.children_count = 0
@@ -517,15 +514,7 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
     def _changed(self) -> None:
         if self._finished:
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save_draft)
-
-    def on_descendant_blur(self, event: DescendantBlur) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-            self.save_draft()
+        self.schedule_draft()
 
     def save_draft(self) -> None:
         """Write what is typed to the database in a worker, if it changed."""
@@ -544,7 +533,7 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
             services,
             identity.login,
             payload,
-            failed=self._draft_failed,
+            failed=self.draft_failed,
             group="draft",
         )
 
@@ -553,11 +542,6 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
             if self._finished:
                 return
             self.draft_id = services.save_draft(login, "intake", payload, self.draft_id)
-
-    def _draft_failed(self, exc: BaseException) -> None:
-        self._last_saved = None
-        self.notify(f"Draft not saved yet, trying again: {first_line(exc)}", severity="warning")
-        self.set_timer(DRAFT_RETRY, self.save_draft)
 
     # ------------------------------------------------------------------ children
     @on(Button.Pressed, "#add-sibling")
@@ -647,8 +631,7 @@ class IntakeScreen(ServiceCaller, FormMixin, Screen[None]):
         from mash_tui.screens.contact import ContactScreen
 
         self._finished = True
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
+        self.stop_drafts()
         services = self.mash.services
         identity = self.mash.identity
         assert services is not None and identity is not None
