@@ -256,7 +256,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         ["open_past_deadline", "open_within_deadline"],
     ),
     (
-        "Contacts received this week, as they stand now",
+        "Contacts received this week, as they stood at the report time",
         [
             "cohort.decided",
             "cohort.decided_within_target",

@@ -418,12 +418,15 @@ class _Sql:
         self.cut = min(self.end, as_at)
         self.target_seconds = services.policy.target_hours * 3600.0
         c = self.t.c
-        self.received = and_(c.received_at >= self.start, c.received_at < self.end)
+        # Every figure is as things stood at `cut`, so a drill-down run later with the same
+        # as_at lists exactly the contacts that were counted, whatever has happened since.
+        self.received = and_(c.received_at >= self.start, c.received_at < self.cut)
         self.decided = and_(
             c.authorised_at.is_not(None),
             c.authorised_at >= self.start,
-            c.authorised_at < self.end,
+            c.authorised_at < self.cut,
         )
+        self.decided_by_as_at = and_(c.authorised_at.is_not(None), c.authorised_at < as_at)
         self.within_target = and_(
             c.authorised_at.is_not(None),
             self.seconds(c.received_at, c.authorised_at)
@@ -517,9 +520,9 @@ class _Sql:
         """
         instants = {
             "open_at_start": self.start,
-            "open_at_end": self.end,
-            "open_past_deadline": self.end,
-            "open_within_deadline": self.end,
+            "open_at_end": self.cut,
+            "open_past_deadline": self.cut,
+            "open_within_deadline": self.cut,
         }
         if key not in instants:
             return None
@@ -539,12 +542,12 @@ class _Sql:
             "decided_within_deadline": lambda: self._and(self.decided, ~self.breached),
             "breached_deadline": lambda: self._and(self.decided, self.breached),
             "open_at_start": lambda: self.open_at(self.start),
-            "open_at_end": lambda: self.open_at(self.end),
+            "open_at_end": lambda: self.open_at(self.cut),
             "open_past_deadline": lambda: self._and(
-                self.open_at(self.end), c.deadline_at < self.cut
+                self.open_at(self.cut), c.deadline_at < self.cut
             ),
             "open_within_deadline": lambda: self._and(
-                self.open_at(self.end), c.deadline_at >= self.cut
+                self.open_at(self.cut), c.deadline_at >= self.cut
             ),
             "repeat_contacts": lambda: self._and(self.received, self.repeat()),
             "overrides": lambda: self._and(self.decided, self.override()),
@@ -555,16 +558,16 @@ class _Sql:
             "management_authorised": lambda: self._and(
                 self.decided, c.authorised_by_id.is_not(None)
             ),
-            "cohort.decided": lambda: self._and(self.received, _is_open(c, False)),
+            "cohort.decided": lambda: self._and(self.received, self.decided_by_as_at),
             "cohort.decided_within_target": lambda: self._and(
-                self.received, _is_open(c, False), self.within_target
+                self.received, self.decided_by_as_at, self.within_target
             ),
             "cohort.breached_deadline": lambda: self._and(
-                self.received, _is_open(c, False), self.breached
+                self.received, self.decided_by_as_at, self.breached
             ),
-            "cohort.open": lambda: self._and(self.received, _is_open(c, True)),
+            "cohort.open": lambda: self._and(self.received, self.open_at(self.as_at)),
             "cohort.open_past_deadline": lambda: self._and(
-                self.received, _is_open(c, True), c.deadline_at < self.as_at
+                self.received, self.open_at(self.as_at), c.deadline_at < self.as_at
             ),
         }
         return simple
@@ -943,7 +946,7 @@ def trend(
 
     def bucket(column: Any) -> Any:
         return case(
-            *((column < s.end, literal(index)) for index, s in enumerate(sqls)),
+            *((column < s.cut, literal(index)) for index, s in enumerate(sqls)),
             else_=literal(-1),
         )
 
@@ -955,7 +958,7 @@ def trend(
     with services.engine.connect() as conn:
         stmt = (
             select(bucket(c.received_at).label("b"), func.count())
-            .where(c.received_at >= first.start, c.received_at < last.end)
+            .where(c.received_at >= first.start, c.received_at < last.cut)
             .group_by("b")
         )
         for index, n in conn.execute(stmt):
@@ -972,7 +975,7 @@ def trend(
             .where(
                 c.authorised_at.is_not(None),
                 c.authorised_at >= first.start,
-                c.authorised_at < last.end,
+                c.authorised_at < last.cut,
             )
             .group_by("b")
         )
@@ -986,12 +989,12 @@ def trend(
         # whether the contact is open), and a contact authorised later counts only if it
         # was overdue then, so only rows authorised after their deadline are examined.
         open_columns = [
-            func.count(_case(first._and(c.received_at < s.end, c.deadline_at < s.cut)))
+            func.count(_case(first._and(c.received_at < s.cut, c.deadline_at < s.cut)))
             for s in sqls
         ]
         row = conn.execute(
             select(*open_columns).where(
-                _is_open(c, True), c.received_at < last.end, c.deadline_at < last.cut
+                _is_open(c, True), c.received_at < last.cut, c.deadline_at < last.cut
             )
         ).one()
         for index in range(weeks):
@@ -1000,7 +1003,7 @@ def trend(
             func.count(
                 _case(
                     first._and(
-                        c.received_at < s.end, c.authorised_at >= s.end, c.deadline_at < s.cut
+                        c.received_at < s.cut, c.authorised_at >= s.cut, c.deadline_at < s.cut
                     )
                 )
             )
@@ -1008,10 +1011,10 @@ def trend(
         ]
         row = conn.execute(
             select(*closed_columns).where(
-                c.authorised_at >= first.end,
+                c.authorised_at >= first.cut,
                 c.authorised_at < FAR_FUTURE,
                 c.authorised_at > c.deadline_at,
-                c.received_at < last.end,
+                c.received_at < last.cut,
             )
         ).one()
         for index in range(weeks):

@@ -157,10 +157,18 @@ def test_next_week_counts_the_contact_decided_after_the_week_end(
 def test_an_unfinished_week_counts_open_past_deadline_at_the_report_time(
     services: Services, w47: dict[str, Made], clock: FrozenClock
 ) -> None:
-    # On Friday 20 Nov 12:00 only K is past its deadline among the open contacts.
-    summary = weekly_summary(services, W47, as_at=utc(2026, 11, 20, 12))
+    # On Friday 20 Nov 12:00 two open contacts are past their deadline: K (open still) and
+    # G (received Thu 09:00, due Fri 09:00, authorised only at Fri 15:00). E (Sat) and F
+    # (Sun) had not been received yet, so they are in no figure.
+    as_at = utc(2026, 11, 20, 12)
+    summary = weekly_summary(services, W47, as_at=as_at)
     assert not summary.complete
-    assert summary.count("open_past_deadline") == 1
+    assert summary.count("open_past_deadline") == 2
+    listed = {r.reference for r in drilldown(services, W47, "open_past_deadline", as_at=as_at)}
+    assert listed == set(refs(w47, "GK"))
+    open_then = {r.reference for r in drilldown(services, W47, "open_at_end", as_at=as_at)}
+    assert not open_then & set(refs(w47, "EF"))
+    assert summary.count("received") == 6  # the week's 8 less E and F
     assert summary.count("open_past_deadline") + summary.count("open_within_deadline") == (
         summary.count("open_at_end")
     )
@@ -378,3 +386,38 @@ def test_each_trend_point_equals_that_weeks_own_summary(
             own.count("breached_deadline"),
             own.count("open_past_deadline"),
         ), week.label
+
+
+def test_a_later_drill_down_lists_what_the_report_counted(
+    services: Services, w47: dict[str, Made], clock: FrozenClock
+) -> None:
+    """The report screen drills down after the report was drawn: changes since must not show."""
+    from mash_tui.inputs import ConsentInput, DecisionInput, LevelInput
+
+    summary = weekly_summary(services, W47)
+    keys = ["cohort.open", "cohort.decided", "open_at_end", "decided", "received"]
+    before = {k: summary.count(k) for k in keys}
+    assert refs(w47, "F")[0] in {
+        r.reference for r in drilldown(services, W47, "cohort.open", as_at=summary.as_at)
+    }
+    # F, still open when the report was drawn, is then decided and authorised.
+    clock.advance(timedelta(hours=1))
+    f = services.get(w47["F"].id)
+    f = services.record_consent(
+        "scr", w47["F"].id, f.version, ConsentInput("given", "scr", "mum", "phone")
+    )
+    f = services.set_level(
+        "scr", w47["F"].id, f.version, LevelInput(3, "Needs fit level three well.")
+    )
+    decision = DecisionInput(
+        "assessment_s17", "Checks done.", "Worry.", "Working well.", "Needs to happen.", 5
+    )
+    f = services.record_decision("scr", w47["F"].id, f.version, decision)
+    f = services.submit("scr", w47["F"].id, f.version)
+    services.authorise("mgr", w47["F"].id, f.version)
+    for key in keys:
+        listed = drilldown(services, W47, key, as_at=summary.as_at)
+        assert len(listed) == before[key], key
+    clock.advance(timedelta(seconds=1))
+    now = weekly_summary(services, W47)
+    assert now.count("cohort.open") == before["cohort.open"] - 1  # as things stand now
