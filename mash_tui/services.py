@@ -544,10 +544,11 @@ class Services:
                 errors["expected_date"] = "an unborn child needs an expected date of delivery"
             elif child.expected_date < today - timedelta(days=31):
                 errors["expected_date"] = "the expected date is long past: record the birth instead"
-        elif child.date_of_birth is not None:
-            if child.date_of_birth > today:
+        elif (dob := child.date_of_birth) is not None:
+            if dob > today:
                 errors["date_of_birth"] = "the date of birth cannot be in the future"
-            elif child.date_of_birth < today.replace(year=today.year - 26):
+            elif (dob.year + 26, dob.month, dob.day) < (today.year, today.month, today.day):
+                # Past their 26th birthday (as tuples, so 29 February needs no twin date).
                 errors["date_of_birth"] = "that date of birth makes the person an adult"
         if codes.lookup("genders", child.gender) is None:
             errors["gender"] = "gender must be M, F, U (not stated) or N (neither)"

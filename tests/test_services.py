@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -528,3 +528,22 @@ def test_referrer_informed_once_authorised_needs_an_amendment(
     assert services.require("mgr", "manager").username == "mgr"
     with pytest.raises(PermissionDenied):
         services.require("scr", "manager")
+
+
+@pytest.mark.parametrize(
+    ("born", "adult"),
+    [(date(2002, 3, 1), False), (date(2002, 2, 28), True), (date(2004, 2, 29), False)],
+)
+def test_dates_of_birth_are_checked_on_29_february(
+    services: Services, clock: FrozenClock, born: date, adult: bool
+) -> None:
+    """On a leap day the adult check still works (there is no 29/02 twenty-six years back)."""
+    clock.set(datetime(2028, 2, 29, 12, tzinfo=UTC))
+    child = ChildInput("Amy", "Smith", born, gender="F", ethnicity="WBRI")
+    if adult:
+        with pytest.raises(ValidationFailed) as err:
+            services.create_contact("scr", intake(clock, children=[child]))
+        assert err.value.errors["children[0].date_of_birth"].endswith("an adult")
+    else:
+        [contact] = services.create_contact("scr", intake(clock, children=[child]))
+        assert services.detail(contact.id or 0).child.date_of_birth == born
