@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mash_tui.clock import LONDON, UTC, local_date
+from mash_tui.clock import LONDON, UTC, check_report_year, local_date
 
 if TYPE_CHECKING:
     from mash_tui.services import Services
@@ -86,6 +86,8 @@ def period_bounds(first: date, last: date) -> tuple[datetime, datetime]:
         raise ValueError(
             f"the period starts after it ends: {first:%d/%m/%Y} is after {last:%d/%m/%Y}"
         )
+    for day in (first, last):
+        check_report_year(day.year, f"{day:%d/%m/%Y}")
     start = datetime.combine(first, time(0, 0), tzinfo=LONDON).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=LONDON).astimezone(UTC)
     return start, end

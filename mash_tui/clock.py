@@ -228,3 +228,10 @@ def format_hms(delta: timedelta) -> str:
 def local_date(dt: datetime) -> date:
     """The Europe/London calendar date of an instant (for grouping by day or week)."""
     return to_local(dt).date()
+
+
+def check_report_year(year: int, shown: str) -> None:
+    """Refuse a report period outside the years a MASH could hold, before date arithmetic
+    (twelve weeks back, the day after) runs off the calendar's ends."""
+    if not 1900 <= year <= 9998:
+        raise ValueError(f"'{shown}' is out of range: use a year from 1900 to 9998")

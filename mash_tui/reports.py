@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from mash_tui.clock import LONDON, UTC, ensure_utc, format_local, to_local
+from mash_tui.clock import LONDON, UTC, check_report_year, ensure_utc, format_local, to_local
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Table
@@ -86,6 +86,7 @@ class IsoWeek:
     week: int
 
     def __post_init__(self) -> None:
+        check_report_year(self.year, f"{self.year:04d}-W{self.week:02d}")
         try:
             date.fromisocalendar(self.year, self.week, 1)
         except ValueError:

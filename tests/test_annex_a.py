@@ -225,6 +225,10 @@ def test_export_is_audited(
             "mash-tui: the period starts after it ends: 31/07/2026 is after 01/07/2026",
         ),
         (
+            ["--from", "01/07/2026", "--to", "31/12/9999", "--output", "a.csv"],
+            "mash-tui: '31/12/9999' is out of range: use a year from 1900 to 9998",
+        ),
+        (
             ["--from", "32/07/2026", "--to", "01/08/2026", "--output", "a.csv"],
             "mash-tui: --from '32/07/2026' is not a date: use dd/mm/yyyy, e.g. 16/11/2026",
         ),

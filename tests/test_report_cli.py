@@ -188,6 +188,10 @@ def test_csv_lists_every_figure(
         ),
         (["--week", "soon"], "mash-tui: 'soon' is not an ISO week: use YYYY-Www, e.g. 2026-W47"),
         (
+            ["--week", "0001-W01"],
+            "mash-tui: '0001-W01' is out of range: use a year from 1900 to 9998",
+        ),
+        (
             ["--week", "2026-W47", "--format", "pdf"],
             "mash-tui: unknown format 'pdf': use table, csv, xlsx, md or json",
         ),
