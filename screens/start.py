@@ -28,7 +28,7 @@ class StartScreen(Screen[None]):
         yield Header()
         with Vertical(id="start-box", classes="panel"):
             yield Static("mash-tui", classes="title")
-            yield Static("Opening the database...", id="start-status")
+            yield Static("Opening the database...", id="start-status", markup=False)
             yield LoadingIndicator(id="start-spinner")
         yield Footer()
 

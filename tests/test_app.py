@@ -391,3 +391,17 @@ async def test_first_run_carries_on_to_the_started_intake(tmp_path: Path) -> Non
         [draft] = fresh.drafts("newboss")
         assert draft.payload["referrer_name"] == "Jo Teacher"
     engine.dispose()
+
+
+async def test_a_start_up_problem_is_shown_as_written(services: Services) -> None:
+    """A path or URL with brackets in it must neither break the error screen nor be styled."""
+    from mash_tui.screens.start import StartScreen
+
+    problem = "no such folder /srv/[/]mash [red]x[/red]"
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.push_screen(StartScreen(problem=problem))
+        await pilot.pause()
+        shown = app.screen.query_one("#start-status").render()
+        assert f"cannot open the database: {problem}" in str(shown)

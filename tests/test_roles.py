@@ -420,10 +420,10 @@ def test_disabled_screeners_drafts_stay_but_cannot_be_reached(services: Services
     c = create(services, "scr")
     services.save_draft("scr", "intake", {"concern": "half typed"})
     services.set_user_active("mgr", "scr", False)
-    assert services.get(cid(c)).entered_by_id is not None
     with services.read() as session:
         user = session.exec(select(User).where(User.username == "scr")).one()
     assert user.active is False
+    assert services.get(cid(c)).entered_by_id == user.id  # still credited to them
     assert services.detail(cid(c)).name_of(user.id) == "Sam Screener"
     with pytest.raises(UnknownUser):
         services.drafts("scr")
