@@ -118,6 +118,16 @@ AMENDABLE_FIELDS = EDITABLE_FIELDS | frozenset(
 )
 
 
+# A draft contact may lack these; complete_intake checks them before screening starts.
+DRAFT_MAY_LACK = frozenset({"concern", "source_code", "referrer_name"})
+REFERRER_MISSING = "name the referrer (use source 9 for an anonymous contact)"
+
+
+def referrer_missing(source_code: str, name: str) -> bool:
+    """Every contact names its referrer unless the source is anonymous (9) or not known (10)."""
+    return source_code not in {"9", "10"} and not name.strip()
+
+
 def is_non_trivial(text: str) -> bool:
     """A rationale a reader can act on: enough words, not a placeholder."""
     words = re.findall(r"[A-Za-zÀ-ÿ0-9']+", text)
@@ -521,8 +531,8 @@ class Services:
                 errors["factors"] = f"'{factor}' is not a known factor"
         if intake.referrer_email and not EMAIL_RE.match(intake.referrer_email.strip()):
             errors["referrer_email"] = "that does not look like an email address"
-        if intake.source_code not in {"9", "10"} and not intake.referrer_name.strip():
-            errors["referrer_name"] = "name the referrer (use source 9 for an anonymous contact)"
+        if referrer_missing(intake.source_code, intake.referrer_name):
+            errors["referrer_name"] = REFERRER_MISSING
         if not intake.children:
             errors["children"] = "a contact needs at least one child"
         for index, child in enumerate(intake.children):
@@ -711,8 +721,8 @@ class Services:
         draft: bool = False,
     ) -> list[Contact]:
         errors = self._check_intake(intake, now)
-        if draft:
-            errors = {k: v for k, v in errors.items() if k.startswith("received_at")}
+        if draft:  # only what complete_intake checks again may still be missing
+            errors = {k: v for k, v in errors.items() if k not in DRAFT_MAY_LACK}
         if errors:
             raise ValidationFailed(errors)
         received = ensure_utc(intake.received_at)
@@ -834,6 +844,8 @@ class Services:
                 errors["concern"] = "write the concern in the referrer's words"
             if codes.lookup("sources", contact.source_code) is None:
                 errors["source_code"] = "choose a contact source"
+            elif referrer_missing(contact.source_code, contact.referrer_name):
+                errors["referrer_name"] = REFERRER_MISSING
             if errors:
                 raise ValidationFailed(errors)
             before = snapshot(contact, ["state"])

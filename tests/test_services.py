@@ -201,6 +201,28 @@ def test_draft_contact_then_complete(services: Services, clock: FrozenClock) -> 
     assert c.state == ContactState.SCREENING
 
 
+def test_a_draft_contact_still_has_its_child_and_codes_checked(
+    services: Services, clock: FrozenClock
+) -> None:
+    """A draft may lack the concern, source or referrer, never a valid child or codes."""
+    bad_child = ChildInput("", "Smith", gender="Q", ethnicity="ZZZZ", nhs_number="123")
+    with pytest.raises(ValidationFailed) as err:
+        services.create_contact(
+            "scr", intake(clock, concern="", children=[bad_child], priority="purple"), draft=True
+        )
+    assert set(err.value.errors) == {
+        "priority",
+        "children[0].first_name",
+        "children[0].gender",
+        "children[0].ethnicity",
+        "children[0].nhs_number",
+    }
+    c = services.create_contact("scr", intake(clock, referrer_name=""), draft=True)[0]
+    with pytest.raises(ValidationFailed) as err:
+        services.complete_intake("scr", c.id or 0, c.version)
+    assert set(err.value.errors) == {"referrer_name"}
+
+
 def test_update_moves_deadline_with_priority(services: Services, clock: FrozenClock) -> None:
     c = new_contact(services, clock)
     c = services.update_contact("scr", c.id or 0, c.version, {"priority": "red"})
