@@ -172,7 +172,6 @@ class MashApp(App[int]):
         self._framework = framework
         self.identity: Identity | None = None
         self.policy = services.policy if services is not None else DeadlinePolicy()
-        self.boot: BootResult | None = None
         self._cursor_blink = cursor_blink
         self._unsaved: list[tuple[str, dict[str, Any]]] = []
 
@@ -265,7 +264,6 @@ class MashApp(App[int]):
     def _booted(self, result: BootResult) -> None:
         from mash_tui.screens.start import FirstRunScreen, NotAllowedScreen, StartScreen
 
-        self.boot = result
         if result.services is not None:
             self.services = result.services
             self.policy = result.services.policy

@@ -51,14 +51,6 @@ class ContactState(StrEnum):
     AUTHORISED = "authorised"
 
 
-OPEN_STATES = (
-    ContactState.DRAFT,
-    ContactState.SCREENING,
-    ContactState.AWAITING_AUTHORISATION,
-    ContactState.RETURNED,
-)
-
-
 class ConsentOutcome(StrEnum):
     GIVEN = "given"
     REFUSED = "refused"

@@ -7,7 +7,7 @@ paint and easy to test on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from mash_tui.clock import format_duration, format_hms, format_local, parse_local
@@ -345,11 +345,3 @@ def age_text(dob: date | None, today: date) -> str:
         return ""
     years = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
     return f"{years}y"
-
-
-def hours_ago(then: datetime, now: datetime) -> str:
-    """How long ago something happened, roughly."""
-    delta = now - then
-    if delta < timedelta(days=1):
-        return f"{int(delta.total_seconds() // 3600)}h ago"
-    return f"{delta.days}d ago"

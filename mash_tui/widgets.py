@@ -7,7 +7,7 @@ Nothing here imports SQLAlchemy: screens stay cheap to import before the first p
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -306,36 +306,6 @@ class ErrorModal(ModalScreen[None]):
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class ChoiceModal(ModalScreen[str | None]):
-    """Offer a few labelled choices as buttons (the first is the default)."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, question: str, choices: Iterable[tuple[str, str]]) -> None:
-        super().__init__(classes="modal")
-        self.question = question
-        self.choices = list(choices)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Literal(self.question, classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
-                for index, (label, value) in enumerate(self.choices):
-                    yield Button(
-                        label,
-                        id=f"choice-{value}",
-                        name=value,
-                        variant="primary" if index == 0 else "default",
-                    )
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.name)
-
-    def action_cancel(self) -> None:
         self.dismiss(None)
 
 
