@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mash_tui.db import make_engine, upgrade
+from mash_tui.store.engine import make_engine, upgrade
 
 END = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)  # the data set's "now" (a Tuesday)
 SPAN = timedelta(days=3 * 365)
@@ -249,7 +249,7 @@ def build(url: str, contacts: int, open_contacts: int, seed: int) -> None:
     from sqlalchemy import func, select, update
     from sqlmodel import col
 
-    from mash_tui.models import Child, Contact, Counter, User
+    from mash_tui.store.tables import Child, Contact, Counter, User
 
     if not 0 <= open_contacts <= contacts:
         raise ValueError("open_contacts must be between 0 and contacts")

@@ -59,10 +59,16 @@ class WorkerResult:
 
 def worker(url: str, index: int, contacts: int, barrier: Any, out: Any) -> None:
     """One person's copy of mash-tui: its own engine, working as fast as it can."""
-    from mash_tui.clock import SystemClock
-    from mash_tui.db import make_engine
-    from mash_tui.inputs import ChildInput, ConsentInput, DecisionInput, IntakeInput, LevelInput
+    from mash_tui.domain.clock import SystemClock
+    from mash_tui.domain.inputs import (
+        ChildInput,
+        ConsentInput,
+        DecisionInput,
+        IntakeInput,
+        LevelInput,
+    )
     from mash_tui.services import Services
+    from mash_tui.store.engine import make_engine
 
     engine = make_engine(url)
     services = Services(engine, SystemClock())
@@ -190,9 +196,9 @@ def run_backend(backend: str, url: str, processes: int, contacts: int) -> Run:
     """Prepare users, start every process at once, then check what was stored."""
     import sqlalchemy as sa
 
-    from mash_tui.db import make_engine, upgrade
-    from mash_tui.models import Contact
     from mash_tui.services import Services
+    from mash_tui.store.engine import make_engine, upgrade
+    from mash_tui.store.tables import Contact
 
     engine = make_engine(url)
     upgrade(engine)

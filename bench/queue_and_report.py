@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_synthetic import END, build
 
-from mash_tui.clock import ensure_utc
-from mash_tui.db import make_engine
-from mash_tui.reports import IsoWeek, drilldown, weekly_summary
+from mash_tui.domain.clock import ensure_utc
+from mash_tui.queries.weekly import IsoWeek, drilldown, weekly_summary
 from mash_tui.services import Services
+from mash_tui.store.engine import make_engine
 
 
 class RunningClock:

@@ -99,9 +99,9 @@ def child(kind: str) -> None:
 
 def prepare(url: str) -> None:
     """A database with a screener and 20 open contacts, migrated already."""
-    from mash_tui.db import make_engine, upgrade
-    from mash_tui.inputs import ChildInput, IntakeInput
+    from mash_tui.domain.inputs import ChildInput, IntakeInput
     from mash_tui.services import Services
+    from mash_tui.store.engine import make_engine, upgrade
 
     engine = make_engine(url)
     upgrade(engine)
@@ -130,7 +130,7 @@ HISTORY = [
     "contacts filled from the database, 1039 ms (3.17x). Since then: My contacts is the "
     "first frame and New contact works before the database opens; the worker starts after "
     "the first frame; and a database already at the newest migration is recognised with one "
-    "query (`mash_tui.db.at_head`) instead of loading Alembic's scripts (about 0.2 s).",
+    "query (`mash_tui.store.engine.at_head`) instead of loading Alembic's scripts (about 0.2 s).",
     "",
 ]
 

@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_synthetic import END, build
 
-from mash_tui.clock import FrozenClock, format_local
-from mash_tui.db import make_engine
-from mash_tui.inputs import ConsentInput, LevelInput
+from mash_tui.domain.clock import FrozenClock, format_local
+from mash_tui.domain.inputs import ConsentInput, LevelInput
 from mash_tui.services import Services
+from mash_tui.store.engine import make_engine
 
 
 def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
@@ -133,8 +133,8 @@ def run(args: argparse.Namespace) -> str:
     # A weekly aggregate over the last full ISO week, by received_at.
     from sqlalchemy import case, func, select
 
-    from mash_tui.models import Contact
-    from mash_tui.reports import IsoWeek
+    from mash_tui.queries.weekly import IsoWeek
+    from mash_tui.store.tables import Contact
 
     week = IsoWeek.containing(END).shift(-1)
     c: Any = Contact.__table__  # type: ignore[attr-defined]
@@ -165,9 +165,9 @@ def run(args: argparse.Namespace) -> str:
     ]
     print(lines[-1], flush=True)
     try:
-        from mash_tui.reports import weekly_summary
+        from mash_tui.queries.weekly import weekly_summary
     except ImportError:
-        lines.append("- `mash_tui.reports.weekly_summary`: not present")
+        lines.append("- `mash_tui.queries.weekly.weekly_summary`: not present")
     else:
         report_runs = max(3, args.runs // 4)
         plain = _timed(

@@ -25,15 +25,15 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from mash_tui.clock import Clock, SystemClock
 from mash_tui.config import ENV_THRESHOLDS, database_url
-from mash_tui.deadlines import DeadlinePolicy
+from mash_tui.domain.clock import Clock, SystemClock
+from mash_tui.domain.deadlines import DeadlinePolicy
 from mash_tui.widgets import first_line
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from mash_tui.levels import Framework
+    from mash_tui.domain.levels import Framework
     from mash_tui.services import Services
 
 
@@ -219,7 +219,7 @@ class MashApp(App[int]):
         self.call_from_thread(self._booted, result)
 
     def _boot(self) -> BootResult:
-        from mash_tui.errors import UnknownUser
+        from mash_tui.domain.errors import UnknownUser
 
         services = self.services
         if services is None:
@@ -241,9 +241,9 @@ class MashApp(App[int]):
         return result
 
     def _make_services(self) -> Services:
-        from mash_tui.db import at_head, has_tables, make_engine, needs_upgrade, upgrade
-        from mash_tui.levels import load_builtin, load_framework
+        from mash_tui.domain.levels import load_builtin, load_framework
         from mash_tui.services import Services
+        from mash_tui.store.engine import at_head, has_tables, make_engine, needs_upgrade, upgrade
 
         engine = self._engine or make_engine(database_url(self.database))
         if not at_head(engine):  # the usual start is at head: one query, no Alembic

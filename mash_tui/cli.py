@@ -21,7 +21,7 @@ from mash_tui.config import ENV_THRESHOLDS, current_login, database_url
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from mash_tui.clock import Clock
+    from mash_tui.domain.clock import Clock
     from mash_tui.services import Services
 
 
@@ -45,7 +45,7 @@ class Runtime:
 
     def engine(self, *, migrate: bool = True) -> Engine:
         if self._engine is None:
-            from mash_tui.db import has_tables, make_engine, needs_upgrade, upgrade
+            from mash_tui.store.engine import has_tables, make_engine, needs_upgrade, upgrade
 
             engine = make_engine(self.url)
             if migrate:
@@ -65,7 +65,7 @@ class Runtime:
         return self._engine
 
     def framework(self) -> Any:
-        from mash_tui.levels import load_builtin, load_framework
+        from mash_tui.domain.levels import load_builtin, load_framework
 
         path = self.thresholds or os.environ.get(ENV_THRESHOLDS)
         return load_framework(path) if path else load_builtin()
@@ -112,7 +112,7 @@ def cmd_run(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(rt: Runtime, args: argparse.Namespace) -> int:
-    from mash_tui.db import current_revision, make_engine, upgrade
+    from mash_tui.store.engine import current_revision, make_engine, upgrade
 
     engine = make_engine(rt.url)
     upgrade(engine)
@@ -138,7 +138,7 @@ def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"no such file: {path}")
-    from mash_tui.errors import ImportFailed
+    from mash_tui.domain.errors import ImportFailed
     from mash_tui.importer import import_csv
 
     try:
@@ -309,11 +309,11 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         print("mash-tui: interrupted", file=sys.stderr)
         return 1
     except Exception as exc:  # every failure a person can cause ends in one line
-        from mash_tui.errors import MashError
+        from mash_tui.domain.errors import MashError
 
         known: tuple[type[Exception], ...] = (CliError, MashError, ValueError, OSError)
         try:
-            from mash_tui.db import DatabaseError
+            from mash_tui.store.engine import DatabaseError
 
             known = (*known, DatabaseError)
         except ImportError:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from platformdirs import user_data_path
 
 if TYPE_CHECKING:
-    from mash_tui.deadlines import DeadlinePolicy
+    from mash_tui.domain.deadlines import DeadlinePolicy
 
 APP_NAME = "mash-tui"
 ENV_DATABASE_URL = "MASH_TUI_DATABASE_URL"
@@ -71,7 +71,7 @@ def load_settings() -> dict[str, object]:
 
 def deadline_policy() -> DeadlinePolicy:
     """The deadline policy from the [deadlines] table of settings.toml (defaults otherwise)."""
-    from mash_tui.deadlines import DeadlinePolicy
+    from mash_tui.domain.deadlines import DeadlinePolicy
 
     table = load_settings().get("deadlines", {})
     if not isinstance(table, dict):

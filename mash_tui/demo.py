@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from mash_tui.clock import FrozenClock, format_local, local_date, local_to_utc, to_local
-from mash_tui.deadlines import is_working_day
-from mash_tui.errors import MashError
-from mash_tui.inputs import ChildInput, ConsentInput, DecisionInput, IntakeInput, LevelInput
-from mash_tui.levels import NEXT_STEPS, Framework, Level
+from mash_tui.domain.clock import FrozenClock, format_local, local_date, local_to_utc, to_local
+from mash_tui.domain.deadlines import is_working_day
+from mash_tui.domain.errors import MashError
+from mash_tui.domain.inputs import ChildInput, ConsentInput, DecisionInput, IntakeInput, LevelInput
+from mash_tui.domain.levels import NEXT_STEPS, Framework, Level
 
 if TYPE_CHECKING:
     from mash_tui.services import Services
@@ -1009,8 +1009,8 @@ def _users(services: Services, login: str) -> tuple[list[str], list[str], str]:
     if existing:
         # Never act in someone else's name: on a database with users, the person running
         # the demo must themselves be an active manager (identify raises otherwise).
-        from mash_tui.errors import PermissionDenied
-        from mash_tui.models import Role
+        from mash_tui.domain.errors import PermissionDenied
+        from mash_tui.store.tables import Role
 
         me = services.identify(login)
         if me.role not in (Role.MANAGER, Role.ADMIN):
@@ -1092,8 +1092,8 @@ def _play(
     commit per step; each step still goes through the same per-session helpers (and so
     the same checks) that the public methods use.
     """
-    from mash_tui.models import Contact, ContactState, Counter, Role, User
     from mash_tui.services import FUTURE_TOLERANCE, snapshot
+    from mash_tui.store.tables import Contact, ContactState, Counter, Role, User
 
     final: dict[int, str] = {}
     with svc.write() as session:

@@ -20,10 +20,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from mash_tui.clock import format_local
+from mash_tui.domain.clock import format_local
 
 if TYPE_CHECKING:
-    from mash_tui.reports import WeeklySummary
+    from mash_tui.queries.weekly import WeeklySummary
 
 __all__ = [
     "FORMATS",
@@ -212,7 +212,7 @@ def _shown(value: Any) -> str:
 def _xlsx_value(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is not None:
         # Excel has no time zones: write the Europe/London wall time people read.
-        from mash_tui.clock import to_local
+        from mash_tui.domain.clock import to_local
 
         return to_local(value).replace(tzinfo=None)
     return value
@@ -460,7 +460,7 @@ def _figure_table_rows(summary: WeeklySummary, keys: Sequence[str]) -> list[list
 
 def weekly_table(summary: WeeklySummary) -> str:
     """The report as plain text for a terminal: sections, splits, late contacts and the trend."""
-    from mash_tui.reports import SPLITS
+    from mash_tui.queries.weekly import SPLITS
 
     lines = [*_heading(summary), ""]
     for section, keys in SECTIONS:
@@ -564,7 +564,7 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: set[i
 
 def weekly_markdown(summary: WeeklySummary) -> str:
     """The report as Markdown for a briefing paper."""
-    from mash_tui.reports import SPLITS
+    from mash_tui.queries.weekly import SPLITS
 
     heading = _heading(summary)
     lines = [

@@ -18,16 +18,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mash_tui.clock import ensure_utc, parse_local
-from mash_tui.errors import ImportFailed, MashError
-from mash_tui.inputs import ChildInput, ConsentInput, DecisionInput, IntakeInput, LevelInput
-from mash_tui.levels import NEXT_STEPS
+from mash_tui.domain.clock import ensure_utc, parse_local
+from mash_tui.domain.errors import ImportFailed, MashError
+from mash_tui.domain.inputs import ChildInput, ConsentInput, DecisionInput, IntakeInput, LevelInput
+from mash_tui.domain.levels import NEXT_STEPS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from mash_tui.models import Contact, User
     from mash_tui.services import Services
+    from mash_tui.store.tables import Contact, User
 
 __all__ = ["COLUMNS", "REQUIRED", "SHARED", "import_csv"]
 
@@ -622,7 +622,7 @@ def _check_already_there(services: Services, families: list[_Family], problems: 
     from sqlalchemy import select
     from sqlmodel import col
 
-    from mash_tui.models import Child, Contact
+    from mash_tui.store.tables import Child, Contact
 
     received = sorted({f.first.received for f in families if f.first.received is not None})
     if not received:
@@ -671,7 +671,7 @@ def _write(
     header: list[str],
 ) -> int:
     """Write every family in one transaction; any refusal undoes the lot."""
-    from mash_tui.models import Role
+    from mash_tui.store.tables import Role
 
     problems = _Problems()
     count = 0
@@ -740,8 +740,8 @@ def _history(
     now: datetime,
 ) -> None:
     """Replay one contact's recorded steps at the instants the file gives."""
-    from mash_tui.models import Role
     from mash_tui.services import snapshot
+    from mash_tui.store.tables import Role
 
     screener = person(row.get("screener"))
     decider = person(row.get("decided_by")) if row.get("decided_by") else screener

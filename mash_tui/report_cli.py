@@ -92,7 +92,7 @@ def _choose_format(args: argparse.Namespace) -> str:
 
 def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
     from mash_tui.exports import ExportError, weekly_bytes, write_bytes
-    from mash_tui.reports import IsoWeek, weekly_summary
+    from mash_tui.queries.weekly import IsoWeek, weekly_summary
 
     fmt = _choose_format(args)
     if fmt == "xlsx" and not args.output:
@@ -140,8 +140,8 @@ def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_export_annex_a(rt: Runtime, args: argparse.Namespace) -> int:
-    from mash_tui.annex_a import annex_a_format, annex_a_rows, period_bounds, write_annex_a
     from mash_tui.exports import ExportError
+    from mash_tui.queries.annex_a import annex_a_format, annex_a_rows, period_bounds, write_annex_a
 
     first = _date(args.first, "--from")
     last = _date(args.last, "--to")

@@ -19,11 +19,10 @@ from sqlalchemy import Engine, and_, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from mash_tui import codes
-from mash_tui.clock import Clock, SystemClock, ensure_utc
-from mash_tui.db import session_factory
-from mash_tui.deadlines import DeadlinePolicy, Priority, deadline_for
-from mash_tui.errors import (
+from mash_tui.domain import codes
+from mash_tui.domain.clock import Clock, SystemClock, ensure_utc
+from mash_tui.domain.deadlines import DeadlinePolicy, Priority, deadline_for
+from mash_tui.domain.errors import (
     ConsentRequired,
     InvalidTransition,
     JustificationRequired,
@@ -34,7 +33,7 @@ from mash_tui.errors import (
     UnknownUser,
     ValidationFailed,
 )
-from mash_tui.inputs import (
+from mash_tui.domain.inputs import (
     ChildInput,
     ConsentInput,
     DecisionInput,
@@ -42,8 +41,9 @@ from mash_tui.inputs import (
     LevelInput,
     PartnerCheckInput,
 )
-from mash_tui.levels import NEXT_STEPS, Framework, load_builtin
-from mash_tui.models import (
+from mash_tui.domain.levels import NEXT_STEPS, Framework, load_builtin
+from mash_tui.store.engine import session_factory
+from mash_tui.store.tables import (
     AuditEntry,
     Child,
     ConsentOutcome,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from mash_tui.clock import format_duration, format_hms, format_local, parse_local
-from mash_tui.deadlines import ClockState, clock_state, time_left
-from mash_tui.inputs import (
+from mash_tui.domain.clock import format_duration, format_hms, format_local, parse_local
+from mash_tui.domain.deadlines import ClockState, clock_state, time_left
+from mash_tui.domain.inputs import (
     ChildInput,
     ConsentInput,
     DecisionInput,

@@ -24,7 +24,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from mash_tui.clock import to_local
+from mash_tui.domain.clock import to_local
 from mash_tui.uistate import STATE_NAMES, check_from_payload
 from mash_tui.widgets import CountdownLabel, DraftAutosave, Literal, ServiceCaller, first_line
 
@@ -345,7 +345,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         self._refresh_level(detail)
 
     def _refused(self, form: StepForm, exc: BaseException) -> None:
-        from mash_tui.errors import (
+        from mash_tui.domain.errors import (
             ConsentRequired,
             JustificationRequired,
             MashError,
@@ -393,7 +393,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         self.reload_after_save()
 
     def _check_refused(self, exc: BaseException) -> None:
-        from mash_tui.errors import ValidationFailed
+        from mash_tui.domain.errors import ValidationFailed
 
         consent = self.query_one(ConsentForm)
         if isinstance(exc, ValidationFailed):

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Static
 
-from mash_tui.clock import format_local
+from mash_tui.domain.clock import format_local
 from mash_tui.uistate import draft_title
 from mash_tui.widgets import ServiceCaller, literal
 

@@ -29,8 +29,8 @@ from textual.widgets import (
     TextArea,
 )
 
-from mash_tui import codes
-from mash_tui.clock import format_local
+from mash_tui.domain import codes
+from mash_tui.domain.clock import format_local
 from mash_tui.uistate import (
     PRIORITIES,
     REFERRER_KEYS,
@@ -615,7 +615,7 @@ class IntakeScreen(DraftAutosave, ServiceCaller, FormMixin, Screen[None]):
         return errors
 
     def _refused(self, exc: BaseException) -> None:
-        from mash_tui.errors import MashError, ValidationFailed
+        from mash_tui.domain.errors import MashError, ValidationFailed
 
         if isinstance(exc, ValidationFailed):
             errors = dict(exc.errors)

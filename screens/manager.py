@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Select, Static
 
-from mash_tui.clock import format_duration
-from mash_tui.deadlines import ClockState, clock_state
+from mash_tui.domain.clock import format_duration
+from mash_tui.domain.deadlines import ClockState, clock_state
 from mash_tui.uistate import STATE_NAMES
 from mash_tui.widgets import ServiceCaller, countdown_text, literal, tick_countdowns
 

@@ -132,7 +132,7 @@ class ReassignModal(ServiceCaller, ModalScreen[bool]):
 
 def decision_summary(contact: Any, limit: int = 300) -> str:
     """The decision as the manager is asked to authorise it, in a few plain lines."""
-    from mash_tui.levels import NEXT_STEPS
+    from mash_tui.domain.levels import NEXT_STEPS
 
     def short(text: str | None) -> str:
         flat = " ".join((text or "").split()) or "(none written)"

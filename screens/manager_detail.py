@@ -12,16 +12,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from mash_tui.clock import format_local
-from mash_tui.history_text import ARROW, BLANK, action_label, code_label, describe_changes
+from mash_tui.domain.clock import format_local
+from mash_tui.queries.history_text import ARROW, BLANK, action_label, code_label, describe_changes
 from mash_tui.uistate import STATE_NAMES
 from mash_tui.widgets import CountdownLabel, Literal
 
 from .manager_actions import ManagerActions, Target
 
 if TYPE_CHECKING:
-    from mash_tui.models import AuditEntry
     from mash_tui.services import ContactDetail, EarlierContact
+    from mash_tui.store.tables import AuditEntry
 
 
 @dataclass
@@ -148,8 +148,8 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
 
     @staticmethod
     def _load(services: Any, contact_id: int) -> Loaded:
-        from mash_tui import codes
-        from mash_tui.levels import NEXT_STEPS
+        from mash_tui.domain import codes
+        from mash_tui.domain.levels import NEXT_STEPS
 
         detail = services.detail(contact_id)
         earlier = services.earlier_contacts(

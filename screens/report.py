@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from mash_tui.clock import format_local
+from mash_tui.domain.clock import format_local
 from mash_tui.widgets import ServiceCaller, first_line, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
-    from mash_tui.reports import ContactRef, IsoWeek, TrendPoint, WeeklySummary
+    from mash_tui.queries.weekly import ContactRef, IsoWeek, TrendPoint, WeeklySummary
 
 BAR_WIDTH = 20
 
@@ -84,7 +84,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        from mash_tui.reports import IsoWeek
+        from mash_tui.queries.weekly import IsoWeek
 
         table = self.query_one("#wr-figures", DataTable)
         for key, label in (("count", "Count"), ("pct", "%"), ("figure", "Figure")):
@@ -101,7 +101,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
     # ------------------------------------------------------------------ loading
     def load(self, text: str) -> None:
         """Read the week's figures in a thread worker; a bad week is said under the box."""
-        from mash_tui.reports import IsoWeek
+        from mash_tui.queries.weekly import IsoWeek
 
         try:
             week = IsoWeek.parse(text)
@@ -117,7 +117,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
 
     @staticmethod
     def _compute(services: Any, week: IsoWeek) -> WeeklySummary:
-        from mash_tui.reports import weekly_summary
+        from mash_tui.queries.weekly import weekly_summary
 
         return weekly_summary(services, week)
 
@@ -251,7 +251,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
 
     @staticmethod
     def _drill(services: Any, summary: WeeklySummary, key: str) -> list[ContactRef]:
-        from mash_tui.reports import drilldown
+        from mash_tui.queries.weekly import drilldown
 
         return drilldown(services, summary.week, key, as_at=summary.as_at)
 

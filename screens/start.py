@@ -99,7 +99,7 @@ class FirstRunScreen(ServiceCaller, FormMixin, Screen[None]):
         app.enter(Identity(user.username, user.display_name, user.role))
 
     def _failed(self, exc: BaseException) -> None:
-        from mash_tui.errors import ValidationFailed
+        from mash_tui.domain.errors import ValidationFailed
         from mash_tui.widgets import first_line
 
         errors = exc.errors if isinstance(exc, ValidationFailed) else {"": first_line(exc)}

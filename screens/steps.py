@@ -24,8 +24,8 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from mash_tui.clock import format_local
-from mash_tui.levels import NEXT_STEPS
+from mash_tui.domain.clock import format_local
+from mash_tui.domain.levels import NEXT_STEPS
 from mash_tui.uistate import (
     CONSENT_OUTCOMES,
     consent_from_payload,
@@ -35,7 +35,7 @@ from mash_tui.uistate import (
 from mash_tui.widgets import FormField, FormMixin, Literal, edited, field_rows, literal
 
 if TYPE_CHECKING:
-    from mash_tui.levels import Framework, Level
+    from mash_tui.domain.levels import Framework, Level
     from mash_tui.services import ContactDetail, Services
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from mash_tui.clock import FrozenClock
+from mash_tui.domain.clock import FrozenClock
 from mash_tui.services import Services
 
 # The instant every test starts at unless it moves the clock: a Tuesday in GMT.
@@ -64,7 +64,7 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    from mash_tui.db import make_engine, upgrade
+    from mash_tui.store.engine import make_engine, upgrade
 
     eng = make_engine(database_url)
     upgrade(eng)

@@ -1,0 +1,264 @@
+"""SQLModel tables for the whole life of a contact, from receipt to authorisation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+from mash_tui.domain.clock import UTC
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store instants as UTC and always hand back timezone-aware UTC datetimes."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("instants must be timezone-aware")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Role(StrEnum):
+    SCREENER = "screener"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class ContactState(StrEnum):
+    DRAFT = "draft"
+    SCREENING = "screening"
+    AWAITING_AUTHORISATION = "awaiting_authorisation"
+    RETURNED = "returned"
+    AUTHORISED = "authorised"
+
+
+class ConsentOutcome(StrEnum):
+    GIVEN = "given"
+    REFUSED = "refused"
+    NOT_SOUGHT = "not_sought"
+
+
+def _utc(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class User(SQLModel, table=True):
+    """A person who logs in: the operating-system login maps to one record."""
+
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=120)
+    display_name: str = Field(max_length=200)
+    role: str = Field(default=Role.SCREENER, max_length=20)
+    active: bool = True
+    created_at: datetime = _utc()
+    created_by: str = Field(default="", max_length=120)
+
+
+class Family(SQLModel, table=True):
+    """Links sibling contacts made from one family referral."""
+
+    __tablename__ = "families"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=40)
+    created_at: datetime = _utc()
+
+
+class Child(SQLModel, table=True):
+    """A child known to the MASH; every contact about them points here."""
+
+    __tablename__ = "children"
+    __table_args__ = (Index("ix_children_name_dob", "last_name", "first_name", "date_of_birth"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unique_id: str = Field(unique=True, max_length=40)
+    first_name: str = Field(max_length=200)
+    last_name: str = Field(max_length=200)
+    date_of_birth: date | None = None
+    unborn: bool = False
+    expected_date: date | None = None
+    gender: str = Field(default="U", max_length=2)
+    ethnicity: str = Field(default="NOBT", max_length=4)
+    address: str = Field(default="", sa_type=Text)
+    postcode: str = Field(default="", max_length=12)
+    school: str = Field(default="", max_length=200)
+    nhs_number: str = Field(default="", max_length=12, index=True)
+    upn: str = Field(default="", max_length=13)
+    created_at: datetime = _utc()
+
+
+class Contact(SQLModel, table=True):
+    """One concern about one child, measured from receipt to authorisation."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_open_deadline", "is_open", "deadline_at"),
+        Index("ix_contacts_received", "received_at"),
+        Index("ix_contacts_authorised", "authorised_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=40)
+    version: int = 1
+    state: str = Field(default=ContactState.SCREENING, max_length=30)
+    is_open: bool = True
+    child_id: int = Field(foreign_key="children.id", index=True)
+    family_id: int | None = Field(default=None, foreign_key="families.id", index=True)
+
+    received_at: datetime = _utc()
+    entered_at: datetime = _utc()
+    entered_by_id: int = Field(foreign_key="users.id")
+    assigned_to_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+
+    referrer_name: str = Field(default="", max_length=200)
+    referrer_agency: str = Field(default="", max_length=200)
+    referrer_role: str = Field(default="", max_length=200)
+    referrer_phone: str = Field(default="", max_length=60)
+    referrer_email: str = Field(default="", max_length=200)
+    source_code: str = Field(max_length=4)
+    concern: str = Field(default="", sa_type=Text)
+    factors: list[str] = Field(default_factory=list, sa_type=JSON)
+
+    priority: str = Field(default="amber", max_length=10)
+    deadline_at: datetime = _utc()
+
+    # Consent to share information.
+    consent_sought: bool | None = None
+    consent_sought_by: str = Field(default="", max_length=200)
+    consent_sought_from: str = Field(default="", max_length=200)
+    consent_method: str = Field(default="", max_length=100)
+    consent_outcome: str | None = Field(default=None, max_length=20)
+    consent_recorded_at: datetime | None = _utc(default=None)
+    override_grounds: str = Field(default="", sa_type=Text)
+    override_lawful_basis: str = Field(default="", max_length=300)
+    override_rationale: str = Field(default="", sa_type=Text)
+    override_authorised_by_id: int | None = Field(default=None, foreign_key="users.id")
+    override_authorised_at: datetime | None = _utc(default=None)
+
+    # Level of Need.
+    framework_id: str = Field(default="", max_length=80)
+    framework_version: str = Field(default="", max_length=40)
+    level: int | None = None
+    level_rationale: str = Field(default="", sa_type=Text)
+
+    # Decision and Signs of Safety analysis.
+    next_step: str | None = Field(default=None, max_length=30)
+    analysis: str = Field(default="", sa_type=Text)
+    sos_worried: str = Field(default="", sa_type=Text)
+    sos_working_well: str = Field(default="", sa_type=Text)
+    sos_needs_to_happen: str = Field(default="", sa_type=Text)
+    sos_scale: int | None = None
+    mismatch_justification: str = Field(default="", sa_type=Text)
+    decided_at: datetime | None = _utc(default=None)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id")
+
+    submitted_at: datetime | None = _utc(default=None)
+    authorised_at: datetime | None = _utc(default=None)
+    authorised_by_id: int | None = Field(default=None, foreign_key="users.id")
+    return_comment: str = Field(default="", sa_type=Text)
+    referrer_informed_at: datetime | None = _utc(default=None)
+    updated_at: datetime = _utc()
+
+
+class HouseholdMember(SQLModel, table=True):
+    """Someone living with the child, recorded on the contact."""
+
+    __tablename__ = "household_members"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", index=True)
+    name: str = Field(max_length=200)
+    relationship: str = Field(default="", max_length=100)
+    date_of_birth: date | None = None
+    notes: str = Field(default="", sa_type=Text)
+
+
+class PartnerCheck(SQLModel, table=True):
+    """A MASH partner information-sharing check: who was asked what, and why."""
+
+    __tablename__ = "partner_checks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", index=True)
+    agency: str = Field(max_length=100)
+    requested: str = Field(sa_type=Text)
+    shared: str = Field(default="", sa_type=Text)
+    purpose: str = Field(sa_type=Text)
+    checked_at: datetime = _utc()
+    recorded_by_id: int = Field(foreign_key="users.id")
+
+
+class Transition(SQLModel, table=True):
+    """Each move of a contact between states, with who, when and any comment."""
+
+    __tablename__ = "transitions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contacts.id", index=True)
+    from_state: str = Field(max_length=30)
+    to_state: str = Field(max_length=30)
+    at: datetime = _utc()
+    by_id: int = Field(foreign_key="users.id")
+    comment: str = Field(default="", sa_type=Text)
+
+
+class Draft(SQLModel, table=True):
+    """Form text saved as it is typed so nothing is lost to a crash."""
+
+    __tablename__ = "drafts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    kind: str = Field(max_length=40)
+    contact_id: int | None = Field(default=None, foreign_key="contacts.id")
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = _utc()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only, hash-chained record of every change."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    username: str = Field(max_length=120)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40)
+    entity_id: str = Field(default="", max_length=40)
+    contact_id: int | None = Field(default=None, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    reason: str = Field(default="", sa_type=Text)
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
+
+
+class Counter(SQLModel, table=True):
+    """Sequences for human reference numbers, safe under concurrent writers."""
+
+    __tablename__ = "counters"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: int = 0
