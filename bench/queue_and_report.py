@@ -31,6 +31,7 @@ from build_synthetic import END, build
 
 from mash_tui.domain.clock import ensure_utc
 from mash_tui.queries.weekly import IsoWeek, drilldown, weekly_summary
+from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 from mash_tui.store.engine import make_engine
 
@@ -77,7 +78,7 @@ async def idle_cpu(services: Services, login: str, seconds: float) -> tuple[floa
 
     from mash_tui.app import MashApp
 
-    app = MashApp(None, None, login, False, services=services)
+    app = MashApp(Runtime.around(services), login)
     async with app.run_test(size=(130, 40)) as pilot:
         for _ in range(200):
             await pilot.pause()

@@ -94,7 +94,7 @@ def child(kind: str) -> None:
                 mark()
                 self.exit()
 
-    Timed(None, None, "bench", False).run()
+    Timed(username="bench").run()
 
 
 def prepare(url: str) -> None:

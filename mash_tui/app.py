@@ -11,7 +11,6 @@ typed straight away, and whatever needs the database waits until `ready` (screen
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,15 +24,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from mash_tui.config import ENV_THRESHOLDS, database_url
-from mash_tui.domain.clock import Clock, SystemClock
+from mash_tui.domain.clock import Clock
 from mash_tui.domain.deadlines import DeadlinePolicy
+from mash_tui.runtime import Runtime
 from mash_tui.widgets import first_line
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from mash_tui.domain.levels import Framework
     from mash_tui.services import Services
 
 
@@ -146,32 +142,22 @@ class MashApp(App[int]):
 
     def __init__(
         self,
-        database: str | None = None,
-        thresholds: str | None = None,
+        runtime: Runtime | None = None,
         username: str = "",
         demo: bool = False,
         *,
-        clock: Clock | None = None,
-        services: Services | None = None,
-        services_factory: Callable[[], Services] | None = None,
-        engine: Engine | None = None,
-        framework: Framework | None = None,
         demo_contacts: int = 300,
         cursor_blink: bool | None = None,
     ) -> None:
         super().__init__()
-        self.database = database
-        self.thresholds = thresholds
+        self.runtime = runtime or Runtime()
         self.login = username
         self.demo = demo
         self.demo_contacts = demo_contacts
-        self.clock: Clock = clock or (services.clock if services is not None else SystemClock())
-        self.services: Services | None = services
-        self._services_factory = services_factory
-        self._engine = engine
-        self._framework = framework
+        self.clock: Clock = self.runtime.clock
+        self.services: Services | None = None
         self.identity: Identity | None = None
-        self.policy = services.policy if services is not None else DeadlinePolicy()
+        self.policy = DeadlinePolicy()
         self._cursor_blink = cursor_blink
         self._unsaved: list[tuple[str, dict[str, Any]]] = []
 
@@ -221,10 +207,7 @@ class MashApp(App[int]):
     def _boot(self) -> BootResult:
         from mash_tui.domain.errors import UnknownUser
 
-        services = self.services
-        if services is None:
-            factory = self._services_factory or self._make_services
-            services = factory()
+        services = self.runtime.services()
         result = BootResult(services=services)
         if not services.has_users():
             result.outcome = "first_run"
@@ -239,27 +222,6 @@ class MashApp(App[int]):
         result.drafts = services.drafts(self.login)
         result.outcome = "ready"
         return result
-
-    def _make_services(self) -> Services:
-        from mash_tui.domain.levels import load_builtin, load_framework
-        from mash_tui.services import Services
-        from mash_tui.store.engine import at_head, has_tables, make_engine, needs_upgrade, upgrade
-
-        engine = self._engine or make_engine(database_url(self.database))
-        if not at_head(engine):  # the usual start is at head: one query, no Alembic
-            empty = not has_tables(engine)
-            if empty or needs_upgrade(engine):
-                if empty or engine.dialect.name == "sqlite":
-                    upgrade(engine)
-                else:
-                    raise RuntimeError(
-                        "the database schema is out of date: run `mash-tui db upgrade`"
-                    )
-        framework = self._framework
-        if framework is None:
-            path = self.thresholds or os.environ.get(ENV_THRESHOLDS)
-            framework = load_framework(path) if path else load_builtin()
-        return Services(engine, self.clock, framework=framework)
 
     def _booted(self, result: BootResult) -> None:
         from mash_tui.screens.start import FirstRunScreen, NotAllowedScreen, StartScreen

@@ -7,114 +7,34 @@ traceback), 2 a usage error from argparse.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from mash_tui import __version__
-from mash_tui.config import ENV_THRESHOLDS, current_login, database_url
+from mash_tui.cli_common import CliError, first_line, parse_date
+from mash_tui.config import current_login
+from mash_tui.report_cli import register as register_reports
+from mash_tui.runtime import Runtime, StartupError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from mash_tui.domain.clock import Clock
-    from mash_tui.services import Services
-
-
-class CliError(Exception):
-    """A user error: printed as one line, exit status 1."""
-
-
-@dataclass
-class Runtime:
-    """What a command needs, built only when it is first asked for (keeps --help fast)."""
-
-    database: str | None = None
-    thresholds: str | None = None
-    clock: Clock | None = None
-    _engine: Engine | None = field(default=None, repr=False)
-    _services: Services | None = field(default=None, repr=False)
-
-    @property
-    def url(self) -> str:
-        return database_url(self.database)
-
-    def engine(self, *, migrate: bool = True) -> Engine:
-        if self._engine is None:
-            from mash_tui.store.engine import has_tables, make_engine, needs_upgrade, upgrade
-
-            engine = make_engine(self.url)
-            if migrate:
-                try:
-                    empty = not has_tables(engine)
-                    behind = empty or needs_upgrade(engine)
-                except Exception as exc:
-                    raise CliError(f"cannot open the database: {first_line(exc)}") from exc
-                if behind:
-                    if empty or engine.dialect.name == "sqlite":
-                        upgrade(engine)
-                    else:
-                        raise CliError(
-                            "the database schema is out of date: run `mash-tui db upgrade`"
-                        )
-            self._engine = engine
-        return self._engine
-
-    def framework(self) -> Any:
-        from mash_tui.domain.levels import load_builtin, load_framework
-
-        path = self.thresholds or os.environ.get(ENV_THRESHOLDS)
-        return load_framework(path) if path else load_builtin()
-
-    def services(self) -> Services:
-        if self._services is None:
-            from mash_tui.config import deadline_policy
-            from mash_tui.services import Services
-
-            self._services = Services(
-                self.engine(), self.clock, policy=deadline_policy(), framework=self.framework()
-            )
-        return self._services
-
-
-def first_line(exc: BaseException) -> str:
-    """The first line of an error, for a one-line message."""
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
-
-
-def parse_date(text: str) -> date:
-    """dd/mm/yyyy or yyyy-mm-dd."""
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date (use dd/mm/yyyy or yyyy-mm-dd)")
 
 
 # ---------------------------------------------------------------- commands
 def cmd_run(rt: Runtime, args: argparse.Namespace) -> int:
     from mash_tui.app import MashApp
 
-    app = MashApp(
-        database=rt.database,
-        thresholds=rt.thresholds,
-        username=current_login(),
-        demo=getattr(args, "demo", False),
-    )
+    app = MashApp(rt, username=current_login(), demo=getattr(args, "demo", False))
     app.run()
     return app.return_code or 0
 
 
 def cmd_db_upgrade(rt: Runtime, args: argparse.Namespace) -> int:
-    from mash_tui.store.engine import current_revision, make_engine, upgrade
+    from mash_tui.store.engine import current_revision, upgrade
 
-    engine = make_engine(rt.url)
+    engine = rt.engine(migrate=False)
     upgrade(engine)
     print(f"database at revision {current_revision(engine)}: {engine.url.render_as_string()}")
     return 0
@@ -279,24 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
 
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    register_reports(sub)
     return parser
-
-
-# Other modules (reports, exports) add their sub-commands here.
-EXTRA_COMMANDS: list[Callable[[Any], None]] = []
-
-
-def _register_reports(sub: Any) -> None:
-    try:
-        from mash_tui.report_cli import register
-    except ImportError:
-        return
-    register(sub)
-
-
-EXTRA_COMMANDS.append(_register_reports)
 
 
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> int:
@@ -311,7 +215,13 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
     except Exception as exc:  # every failure a person can cause ends in one line
         from mash_tui.domain.errors import MashError
 
-        known: tuple[type[Exception], ...] = (CliError, MashError, ValueError, OSError)
+        known: tuple[type[Exception], ...] = (
+            CliError,
+            StartupError,
+            MashError,
+            ValueError,
+            OSError,
+        )
         try:
             from mash_tui.store.engine import DatabaseError
 

@@ -7,11 +7,11 @@ import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from mash_tui.cli import CliError
+from mash_tui.cli_common import CliError
 from mash_tui.config import current_login
 
 if TYPE_CHECKING:
-    from mash_tui.cli import Runtime
+    from mash_tui.runtime import Runtime
 
 FORMAT_HELP = "table (default, to the terminal), csv, xlsx, md or json"
 

@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, TextArea
 from mash_tui.app import MashApp
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.domain.inputs import ChildInput, IntakeInput
+from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 from mash_tui.widgets import FormField
 
@@ -21,7 +22,7 @@ SIZE = (100, 32)
 
 def make_app(services: Services, login: str = "scr", **kwargs: Any) -> MashApp:
     """The app on the test database and frozen clock, never the user's own files."""
-    return MashApp(None, None, login, False, services=services, **kwargs)
+    return MashApp(Runtime.around(services), login, False, **kwargs)
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:

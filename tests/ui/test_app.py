@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from ui_support import SIZE, add_contact, make_app, settle
 
 from mash_tui.app import MashApp
 from mash_tui.domain.clock import FrozenClock
+from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 
 
@@ -38,7 +38,7 @@ def test_first_paint_imports_no_database_code() -> None:
 
 async def test_first_run_creates_database_and_first_manager(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/fresh.db"
-    app = MashApp(url, None, "newboss", False, clock=FrozenClock(T0))
+    app = MashApp(Runtime(url, clock=FrozenClock(T0)), "newboss")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, FirstRunScreen)
@@ -194,7 +194,7 @@ async def test_screener_cannot_open_manager_view(services: Services) -> None:
 async def test_database_problem_is_one_clear_line(tmp_path: Path) -> None:
     bad = tmp_path / "not-a-folder"
     bad.write_text("x")
-    app = MashApp(f"sqlite:///{bad}/db.sqlite", None, "scr", False)
+    app = MashApp(Runtime(f"sqlite:///{bad}/db.sqlite"), "scr")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         status = str(app.screen.query_one("#start-status").render())
@@ -251,16 +251,24 @@ def test_fast_revision_check_still_sees_an_old_or_empty_database(tmp_path: Path)
 # ---------------------------------------------------------------- before the database is open
 
 
-def gated(services: Services) -> tuple[threading.Event, Callable[[], Services]]:
-    """A services factory that holds the start-up worker until the test opens the gate."""
-    gate = threading.Event()
+class GatedRuntime(Runtime):
+    """A runtime whose services wait until the test opens the gate, as a slow database would."""
 
-    def factory() -> Services:
-        if not gate.wait(timeout=60):  # never hang the suite if a test fails first
+    def __init__(self, services: Services, gate: threading.Event) -> None:
+        super().__init__(clock=services.clock)
+        self._ready = services
+        self._gate = gate
+
+    def services(self) -> Services:
+        if not self._gate.wait(timeout=60):  # never hang the suite if a test fails first
             raise RuntimeError("gate never opened")
-        return services
+        return self._ready
 
-    return gate, factory
+
+def gated(services: Services) -> tuple[threading.Event, Runtime]:
+    """A runtime that holds the start-up worker until the test opens the gate."""
+    gate = threading.Event()
+    return gate, GatedRuntime(services, gate)
 
 
 async def type_into(pilot: Any, selector: str, text: str) -> None:
@@ -276,7 +284,7 @@ async def test_new_contact_can_be_typed_before_the_database_opens(
 
     add_contact(services, clock, first="Ada")
     gate, factory = gated(services)
-    app = MashApp(None, None, "scr", False, clock=clock, services_factory=factory)
+    app = MashApp(factory, "scr")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shell = app.screen
@@ -326,7 +334,7 @@ async def test_intake_left_before_the_database_opens_becomes_a_draft(
     services: Services, clock: FrozenClock
 ) -> None:
     gate, factory = gated(services)
-    app = MashApp(None, None, "scr", False, clock=clock, services_factory=factory)
+    app = MashApp(factory, "scr")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n")
@@ -345,7 +353,7 @@ async def test_refused_login_gets_the_refusal_screen_over_a_started_intake(
     services: Services, clock: FrozenClock
 ) -> None:
     gate, factory = gated(services)
-    app = MashApp(None, None, "stranger", False, clock=clock, services_factory=factory)
+    app = MashApp(factory, "stranger")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n")
@@ -370,7 +378,7 @@ async def test_first_run_carries_on_to_the_started_intake(tmp_path: Path) -> Non
     clock = FrozenClock(T0)
     fresh = Services(engine, clock)
     gate, factory = gated(fresh)
-    app = MashApp(None, None, "newboss", False, clock=clock, services_factory=factory)
+    app = MashApp(factory, "newboss")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n")

@@ -19,6 +19,7 @@ from mash_tui.screens.drafts import DraftsModal
 from mash_tui.screens.intake import IntakeScreen
 from ui_support import SIZE, settle
 
+from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 from mash_tui.store.engine import make_engine, upgrade
 
@@ -141,7 +142,7 @@ async def test_draft_survives_kill_9_and_is_offered_back(tmp_path: Path) -> None
 
     from mash_tui.app import MashApp
 
-    app = MashApp(None, None, "scr", False, services=Services(make_engine(url)))
+    app = MashApp(Runtime.around(Services(make_engine(url))), "scr")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DraftsModal)

@@ -19,6 +19,7 @@ from ui_support import make_app, settle
 
 from mash_tui.app import MashApp
 from mash_tui.domain.clock import FrozenClock
+from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 from mash_tui.store.engine import make_engine
 
@@ -103,7 +104,7 @@ async def test_returned_contact_shows_and_is_announced_once(
     waiting = submitted(services, "scr")
     clock.advance(timedelta(minutes=1))
     later = create(services, "scr")
-    app = MashApp(database_url, None, "scr", False, clock=clock)
+    app = MashApp(Runtime(database_url, clock=clock), "scr")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, app, lambda rows: len(rows) == 3)
         assert order(app) == [old.reference, waiting.reference, later.reference]
@@ -147,7 +148,7 @@ async def test_reassigned_contact_appears_above_without_moving_the_cursor(
     second = create(services, "scr")
     clock.advance(timedelta(minutes=1))
     theirs = create(services, "scr2", priority="red")  # due sooner than anything of scr's
-    app = MashApp(database_url, None, "scr", False, clock=clock)
+    app = MashApp(Runtime(database_url, clock=clock), "scr")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, app, lambda rows: len(rows) == 2)
         await pilot.press("down")

@@ -17,6 +17,7 @@ from team_support import cid, create, submitted
 
 from mash_tui.app import MashApp
 from mash_tui.domain.clock import FrozenClock
+from mash_tui.runtime import Runtime
 from mash_tui.services import QueueRow, Services
 from mash_tui.store.engine import make_engine
 
@@ -123,7 +124,7 @@ async def test_manager_screen_shows_another_screeners_work_without_restart(
 ) -> None:
     early = create(screener, "scr")
     # The manager's app opens the database itself, like a separate copy of mash-tui.
-    app = MashApp(database_url, None, "mgr", False, clock=clock)
+    app = MashApp(Runtime(database_url, clock=clock), "mgr")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, app, lambda rows: early.reference in rows)
 
@@ -152,7 +153,7 @@ async def test_default_refresh_shows_a_new_contact_within_seconds(
     database_url: str, services: Services, screener: Services, clock: FrozenClock
 ) -> None:
     """With the shipped polling interval, not a test one: one refresh period plus a little."""
-    app = MashApp(database_url, None, "mgr", False, clock=clock)
+    app = MashApp(Runtime(database_url, clock=clock), "mgr")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(
             pilot, app, lambda rows: isinstance(app.screen, ManagerScreen) and app.screen.loaded

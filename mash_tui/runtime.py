@@ -1,0 +1,130 @@
+"""Provides the one composition root: settings -> engine and migrations -> framework ->
+deadline policy -> services.
+
+The app, every command-line command and the benchmarks build what they run on here and
+nowhere else, so the council's settings (timescales, warning window, target) cannot be
+honoured by one front end and forgotten by another. Everything is built lazily, on first
+use, so `--help` and the app's first frame never wait for the database layer.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from mash_tui.config import ENV_THRESHOLDS, database_url, deadline_policy
+from mash_tui.domain.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from mash_tui.domain.deadlines import DeadlinePolicy
+    from mash_tui.domain.levels import Framework
+    from mash_tui.services import Services
+
+
+class StartupError(Exception):
+    """The database, settings or framework cannot be used: one line for a person to act on."""
+
+
+class Runtime:
+    """What the app and a command run on, each part built once when first asked for."""
+
+    def __init__(
+        self,
+        database: str | None = None,
+        thresholds: str | None = None,
+        clock: Clock | None = None,
+        *,
+        engine: Engine | None = None,
+        framework: Framework | None = None,
+        policy: DeadlinePolicy | None = None,
+    ) -> None:
+        self.database = database
+        self.thresholds = thresholds
+        self.clock: Clock = clock or SystemClock()
+        self._engine = engine
+        self._framework = framework
+        self._policy = policy
+        self._services: Services | None = None
+
+    @classmethod
+    def around(cls, services: Services) -> Runtime:
+        """A runtime over services already built (a test's database, a benchmark's)."""
+        runtime = cls(
+            clock=services.clock,
+            engine=services.engine,
+            framework=services.framework,
+            policy=services.policy,
+        )
+        runtime._services = services
+        return runtime
+
+    @property
+    def url(self) -> str:
+        """The database chosen: --database, then MASH_TUI_DATABASE_URL, then the default file."""
+        if self._engine is not None:
+            return self._engine.url.render_as_string(hide_password=True)
+        return database_url(self.database)
+
+    def engine(self, *, migrate: bool = True) -> Engine:
+        """The engine, migrated to head on first use (SQLite or an empty database)."""
+        if self._engine is None:
+            from mash_tui.store.engine import make_engine
+
+            engine = make_engine(self.url)
+            if migrate:
+                _bring_to_head(engine)
+            self._engine = engine
+        return self._engine
+
+    def framework(self) -> Framework:
+        """The council's Level-of-Need framework (--thresholds / MASH_TUI_THRESHOLDS) or the default."""
+        if self._framework is None:
+            from mash_tui.domain.levels import load_builtin, load_framework
+
+            path = self.thresholds or os.environ.get(ENV_THRESHOLDS)
+            self._framework = load_framework(path) if path else load_builtin()
+        return self._framework
+
+    def policy(self) -> DeadlinePolicy:
+        """Deadline timescales, warning window and target from the council's settings.toml."""
+        if self._policy is None:
+            try:
+                self._policy = deadline_policy()
+            except ValueError as exc:
+                raise StartupError(str(exc)) from exc
+        return self._policy
+
+    def services(self) -> Services:
+        """The facade every front end calls, built over the parts above."""
+        if self._services is None:
+            from mash_tui.services import Services
+
+            policy = self.policy()
+            framework = self.framework()
+            self._services = Services(self.engine(), self.clock, policy=policy, framework=framework)
+        return self._services
+
+
+def _bring_to_head(engine: Engine) -> None:
+    """Create or upgrade the schema where that is safe; otherwise say what to run."""
+    from mash_tui.store.engine import at_head, has_tables, needs_upgrade, upgrade
+
+    try:
+        if at_head(engine):  # the usual start: one query, no Alembic
+            return
+        empty = not has_tables(engine)
+        behind = empty or needs_upgrade(engine)
+    except Exception as exc:
+        raise StartupError(f"cannot open the database: {_first_line(exc)}") from exc
+    if behind:
+        if empty or engine.dialect.name == "sqlite":
+            upgrade(engine)
+        else:
+            raise StartupError("the database schema is out of date: run `mash-tui db upgrade`")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
