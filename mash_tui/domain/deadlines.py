@@ -43,6 +43,10 @@ class Priority(StrEnum):
     AMBER = "amber"
     GREEN = "green"
 
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
     @classmethod
     def parse(cls, value: Priority | str) -> Priority:
         """Read a priority case-insensitively ('Red', ' amber '), refusing anything else."""

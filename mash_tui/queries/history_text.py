@@ -15,7 +15,8 @@ from typing import Any
 
 from mash_tui.domain import codes
 from mash_tui.domain.clock import format_local
-from mash_tui.uistate import CONSENT_OUTCOMES, PRIORITIES, STATE_NAMES
+from mash_tui.domain.deadlines import Priority
+from mash_tui.domain.states import ConsentOutcome, ContactState
 
 __all__ = [
     "ARROW",
@@ -124,8 +125,9 @@ _CODE_KINDS: dict[str, str] = {
 
 _USER_FIELDS = frozenset({"assigned_to_id"})
 _DATE_FIELDS = frozenset({"date_of_birth", "expected_date"})
-_CONSENT_WORDS = {code: word for word, code in CONSENT_OUTCOMES}
-_PRIORITY_WORDS = {code: word for word, code in PRIORITIES}
+_STATE_WORDS = {state.value: state.label for state in ContactState}
+_CONSENT_WORDS = {outcome.value: outcome.label for outcome in ConsentOutcome}
+_PRIORITY_WORDS = {priority.value: priority.label for priority in Priority}
 
 _ACTIONS: dict[str, str] = {
     "create": "Created",
@@ -251,7 +253,7 @@ def show_value(
         items = value if isinstance(value, list | tuple) else [value]
         return ", ".join(code_label(kind, str(item)) for item in items)
     if key == "state":
-        return STATE_NAMES.get(str(value), str(value).replace("_", " "))
+        return _STATE_WORDS.get(str(value), str(value).replace("_", " "))
     if key == "next_step":
         return (next_steps or {}).get(str(value), str(value).replace("_", " "))
     if key == "consent_outcome":
