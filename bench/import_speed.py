@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -37,7 +38,7 @@ def prepare(url: str) -> None:
     services.add_user(first, "bprobe", "Bench probe", "screener")
 
 
-def probe(url: str, stop: mp.synchronize.Event, waits: mp.Queue[float]) -> None:  # type: ignore[name-defined]
+def probe(url: str, stop: Event, waits: mp.Queue[float]) -> None:
     """Another person at work: a draft saved every half second, timed."""
     from mash_tui.runtime import Runtime
 

@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> str:
         wplan = _plan(
             conn,
             str(compiled),
-            tuple(compiled.construct_params().values()),  # type: ignore[union-attr]
+            tuple(compiled.construct_params().values()),
         )
     received = sum(r[1] for r in result)
     lines += [

@@ -175,7 +175,7 @@ def label_of(value: str | None) -> str:
         return ""
     for enum in (ContactState, ConsentOutcome, NextStep):
         try:
-            return str(enum(value).label)  # type: ignore[attr-defined]
+            return str(enum(value).label)
         except ValueError:
             continue
     return value
