@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 from textual import on
@@ -23,7 +25,25 @@ from .manager_actions import ManagerActions, Target
 
 if TYPE_CHECKING:
     from mash_tui.services import ContactDetail, EarlierContact, Services
-    from mash_tui.store.tables import AuditEntry
+
+
+class AuditEntry(Protocol):
+    """What the change history shows of one audit entry (the screen never touches storage)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def before(self) -> dict[str, Any] | None: ...
+    @property
+    def after(self) -> dict[str, Any] | None: ...
+    @property
+    def reason(self) -> str: ...
 
 
 @dataclass
@@ -32,7 +52,7 @@ class Loaded:
 
     detail: ContactDetail
     earlier: list[EarlierContact]
-    history: list[AuditEntry]
+    history: Sequence[AuditEntry]
     next_steps: dict[str, str]
     source_label: str
 
