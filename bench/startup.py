@@ -59,6 +59,7 @@ def child(kind: str) -> None:
     from mash_tui.screens.my_contacts import MyContactsScreen  # on the first frame anyway
 
     from mash_tui.app import MashApp
+    from mash_tui.messages import RowsShown
 
     new_contact = MyContactsScreen.action_new_contact
 
@@ -89,7 +90,7 @@ def child(kind: str) -> None:
             elif kind in ("usable", "intake"):
                 self.simulate_key("n")
 
-        def became_usable(self) -> None:
+        def on_rows_shown(self, message: RowsShown) -> None:
             if kind == "filled":
                 mark()
                 self.exit()

@@ -1,12 +1,11 @@
-"""The Textual app: a hub that opens the database off the UI thread and hands over to modes.
+"""Provides the Textual app: a hub that opens the database off the UI thread and hands over to modes.
 
-The screener mode (My contacts, intake, consent, Level of Need, decision) lives in
-`mash_tui.screens`; the manager mode is imported lazily from `mash_tui.screens.manager`
-(it must expose `ManagerScreen`, a Screen built with no arguments). SQLAlchemy and
+The screener mode (My contacts, intake, consent, Level of Need, decision) and the manager
+mode (`mash_tui.screens.manager`) are screens imported when first shown. SQLAlchemy and
 SQLModel are imported only inside the start-up worker so the first paint never waits
 for them: the app opens on the screener's My contacts shell at once, a new contact can be
-typed straight away, and whatever needs the database waits until `ready` (screens with a
-`services_ready()` method are told when that happens).
+typed straight away, and whatever needs the database waits until `ready` (every open
+screen is sent `ServicesReady` when that happens).
 """
 
 from __future__ import annotations
@@ -18,16 +17,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from mash_tui.domain import states
 from mash_tui.domain.clock import Clock
 from mash_tui.domain.deadlines import DeadlinePolicy
+from mash_tui.domain.errors import first_line
+from mash_tui.messages import ServicesReady, StoredDataChanged
 from mash_tui.runtime import Runtime
-from mash_tui.widgets import first_line
+from mash_tui.widgets import DraftSlot
 
 if TYPE_CHECKING:
     from mash_tui.services import Services
@@ -43,7 +45,7 @@ class Identity:
 
     @property
     def is_manager(self) -> bool:
-        return self.role in ("manager", "admin")
+        return states.is_manager(self.role)
 
 
 @dataclass
@@ -57,70 +59,18 @@ class BootResult:
     drafts: list[Any] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class PaletteCommand:
-    """One command palette entry: what it says, what it does."""
-
-    name: str
-    help: str
-    callback: Callable[[], Any]
-
-
-class MashCommands(Provider):
-    """Command palette entries from the app and from whichever screen is showing."""
-
-    def _commands(self) -> list[PaletteCommand]:
-        app = self.app
-        commands: list[PaletteCommand] = []
-        screen_commands = getattr(self.screen, "palette_commands", None)
-        if callable(screen_commands):
-            commands.extend(screen_commands())
-        if isinstance(app, MashApp):
-            commands.extend(app.palette_commands())
-        return commands
-
-    async def discover(self) -> Hits:
-        for command in self._commands():
-            yield DiscoveryHit(command.name, command.callback, help=command.help)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for command in self._commands():
-            score = matcher.match(command.name)
-            if score > 0:
-                yield Hit(
-                    score, matcher.highlight(command.name), command.callback, help=command.help
-                )
-
-
-def _screener_screen() -> Screen[Any]:
+def _screener_screen() -> Screen[None]:
+    """The screener's mode, imported when first shown (not before the first frame)."""
     from mash_tui.screens.my_contacts import MyContactsScreen
 
     return MyContactsScreen()
 
 
-def manager_available() -> bool:
-    """Whether another module supplies the manager view (the hook in MODES)."""
-    try:
-        from mash_tui.screens import manager
-    except ImportError:
-        return False
-    return hasattr(manager, "ManagerScreen")
+def _manager_screen() -> Screen[None]:
+    """The manager's mode, imported when first shown (not before the first frame)."""
+    from mash_tui.screens.manager import ManagerScreen
 
-
-def _manager_screen() -> Screen[Any]:
-    """The manager mode: `mash_tui.screens.manager.ManagerScreen`, or a placeholder."""
-    try:
-        from mash_tui.screens.manager import ManagerScreen  # type: ignore[attr-defined]
-    except ImportError as exc:
-        from mash_tui.screens.start import PlaceholderScreen
-
-        return PlaceholderScreen(
-            "Manager view",
-            f"The manager view is not available in this build ({first_line(exc)}).",
-        )
-    screen: Screen[Any] = ManagerScreen()
-    return screen
+    return ManagerScreen()
 
 
 class MashApp(App[int]):
@@ -133,7 +83,7 @@ class MashApp(App[int]):
         "manager": _manager_screen,
     }
     DEFAULT_MODE = "screener"  # the first frame is the screener's shell (most users screen)
-    COMMANDS = App.COMMANDS | {MashCommands}
+    DEMO_CONTACTS = 300  # how many contacts `--demo` puts in an empty database
     BINDINGS = [
         Binding("f2", "switch_view('screener')", "My contacts"),
         Binding("f3", "switch_view('manager')", "Manager view"),
@@ -141,24 +91,16 @@ class MashApp(App[int]):
     ]
 
     def __init__(
-        self,
-        runtime: Runtime | None = None,
-        username: str = "",
-        demo: bool = False,
-        *,
-        demo_contacts: int = 300,
-        cursor_blink: bool | None = None,
+        self, runtime: Runtime | None = None, username: str = "", demo: bool = False
     ) -> None:
         super().__init__()
         self.runtime = runtime or Runtime()
         self.login = username
         self.demo = demo
-        self.demo_contacts = demo_contacts
         self.clock: Clock = self.runtime.clock
         self.services: Services | None = None
         self.identity: Identity | None = None
         self.policy = DeadlinePolicy()
-        self._cursor_blink = cursor_blink
         self._unsaved: list[tuple[str, dict[str, Any]]] = []
 
     # ------------------------------------------------------------------ start-up
@@ -187,12 +129,6 @@ class MashApp(App[int]):
     def _first_frame_shown(self) -> None:
         """Open the database once the first frame is up, so its imports do not delay it."""
         self.open_database()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Tests and snapshots need a steady cursor; people get the blinking one."""
-        blink = self._cursor_blink if self._cursor_blink is not None else not self.is_headless
-        if not blink and hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="boot", exit_on_error=False)
     def open_database(self) -> None:
@@ -245,17 +181,13 @@ class MashApp(App[int]):
         self.refresh_bindings()  # F2/F3 depend on who this is
         # Someone who started work on the shell while the database opened stays with it.
         busy = self.current_mode == "screener" and len(self.screen_stack) > 1
-        if identity.is_manager and manager_available() and not busy:
+        if identity.is_manager and not busy:
             self.switch_mode("manager")
         else:
             self.switch_mode("screener")
             if busy and identity.is_manager:
                 self.notify("The manager view is on F3.")
-        for stack in list(self._screen_stacks.values()):
-            for screen in list(stack):
-                services_ready = getattr(screen, "services_ready", None)
-                if callable(services_ready):
-                    services_ready()
+        self.tell_screens(ServicesReady)
         self._save_unsaved()
         pending = list(drafts)
         if pending and busy:  # never pop a window up over someone typing
@@ -268,6 +200,12 @@ class MashApp(App[int]):
             self.call_after_refresh(self.offer_drafts, pending)
         if self.demo:
             self.load_demo()
+
+    def tell_screens(self, message_type: type[Message]) -> None:
+        """Post a fresh message of this kind to every open screen, in every mode."""
+        for stack in list(self._screen_stacks.values()):
+            for screen in list(stack):
+                screen.post_message(message_type())
 
     def keep_unsaved(self, kind: str, payload: dict[str, Any]) -> None:
         """Hold work left before the database opened; it is saved as a draft once it is."""
@@ -293,7 +231,7 @@ class MashApp(App[int]):
         """Save held work as drafts (in a worker); what fails stays held for the next try."""
         for index, (kind, payload) in enumerate(held):
             try:
-                services.save_draft(login, kind, payload, None)
+                DraftSlot(kind).write(services, login, payload)
             except Exception as exc:
                 self.call_from_thread(self._unsaved.extend, held[index:])
                 self.call_from_thread(
@@ -314,20 +252,15 @@ class MashApp(App[int]):
 
     @work(thread=True, group="demo", exit_on_error=False)
     def load_demo(self) -> None:
-        """Fill an empty database with demo contacts, if the demo module is installed."""
-        try:
-            from mash_tui.demo import generate  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            self.call_from_thread(
-                self.notify, "Demo data is not available in this build.", severity="warning"
-            )
-            return
+        """Fill an empty database with demo contacts, so a first look has something to show."""
+        from mash_tui.demo import generate
+
         services = self.services
         if services is None or services.queue(limit=1):
             return
         try:
             summary = generate(
-                services, contacts=self.demo_contacts, seed=1, until=None, login=self.login
+                services, contacts=self.DEMO_CONTACTS, seed=1, until=None, login=self.login
             )
         except Exception as exc:
             self.call_from_thread(self.notify, first_line(exc), title="Demo data", severity="error")
@@ -335,15 +268,7 @@ class MashApp(App[int]):
         self.call_from_thread(
             self.notify, str(summary).splitlines()[0] if summary else "Demo data loaded"
         )
-        self.call_from_thread(self.refresh_lists)
-
-    def refresh_lists(self) -> None:
-        """Ask every open screen that shows stored data to read it again."""
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                reload = getattr(screen, "reload", None)
-                if callable(reload):
-                    reload()
+        self.call_from_thread(self.tell_screens, StoredDataChanged)
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -362,30 +287,25 @@ class MashApp(App[int]):
             return
         self.switch_mode(mode)
 
-    def palette_commands(self) -> list[PaletteCommand]:
-        commands = []
-        if self.identity is not None:
-            commands.append(
-                PaletteCommand(
-                    "My contacts",
-                    "Your open contacts and their clocks",
-                    partial(self.action_switch_view, "screener"),
-                )
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, then the views and drafts open to this person."""
+        yield from super().get_system_commands(screen)
+        if self.identity is None:
+            return
+        yield SystemCommand(
+            "My contacts",
+            "Your open contacts and their clocks",
+            partial(self.action_switch_view, "screener"),
+        )
+        if self.identity.is_manager:
+            yield SystemCommand(
+                "Manager view",
+                "Contacts waiting for authorisation",
+                partial(self.action_switch_view, "manager"),
             )
-            if self.identity.is_manager:
-                commands.append(
-                    PaletteCommand(
-                        "Manager view",
-                        "Contacts waiting for authorisation",
-                        partial(self.action_switch_view, "manager"),
-                    )
-                )
-            commands.append(
-                PaletteCommand(
-                    "Unsaved drafts", "Offer back work saved as you typed", self.show_drafts
-                )
-            )
-        return commands
+        yield SystemCommand(
+            "Unsaved drafts", "Offer back work saved as you typed", self.show_drafts
+        )
 
     def show_drafts(self) -> None:
         """Fetch this person's drafts and offer them."""
@@ -410,7 +330,3 @@ class MashApp(App[int]):
             self.call_from_thread(self.offer_drafts, drafts)
         else:
             self.call_from_thread(self.notify, "No unsaved drafts.")
-
-    # ------------------------------------------------------------------ hooks
-    def became_usable(self) -> None:
-        """Called once the person's first working screen shows their data (bench hook)."""

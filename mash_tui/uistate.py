@@ -1,4 +1,4 @@
-"""Plain helpers the screens share: countdown wording, form payloads and their parsing.
+"""Provides the plain helpers the screens share: countdown wording, form payloads and their parsing.
 
 Nothing here imports Textual or SQLAlchemy, so it is cheap to import before the first
 paint and easy to test on its own.
@@ -10,7 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from mash_tui.domain.clock import format_duration, format_hms, format_local, parse_local
+from mash_tui.domain.clock import (
+    format_duration,
+    format_hms,
+    format_local,
+    parse_day,
+    parse_local,
+)
 from mash_tui.domain.deadlines import ClockState, clock_state, time_left
 from mash_tui.domain.inputs import (
     ChildInput,
@@ -21,6 +27,7 @@ from mash_tui.domain.inputs import (
     LevelInput,
     PartnerCheckInput,
 )
+from mash_tui.domain.states import ConsentOutcome, ContactState
 
 # Words shown beside every countdown, so the state reads without colour.
 STATE_WORDS: dict[ClockState, str] = {
@@ -37,18 +44,11 @@ STATE_LONG: dict[ClockState, str] = {
     ClockState.STOPPED: "clock stopped",
 }
 
-STATE_NAMES: dict[str, str] = {
-    "draft": "draft",
-    "screening": "screening",
-    "awaiting_authorisation": "with manager",
-    "returned": "RETURNED",
-    "authorised": "authorised",
-}
+# Words for each state and (label, value) for each consent outcome, from the one vocabulary.
+STATE_NAMES: dict[str, str] = {state.value: state.label for state in ContactState}
 
-CONSENT_OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("Given", "given"),
-    ("Refused", "refused"),
-    ("Not sought", "not_sought"),
+CONSENT_OUTCOMES: tuple[tuple[str, str], ...] = tuple(
+    (outcome.label, outcome.value) for outcome in ConsentOutcome
 )
 
 PRIORITIES: tuple[tuple[str, str], ...] = (
@@ -105,19 +105,6 @@ def countdown(
 
 
 # ------------------------------------------------------------------ dates typed by people
-def parse_day(text: str) -> date | None:
-    """Read a date typed as dd/mm/yyyy or yyyy-mm-dd; empty means no date."""
-    cleaned = text.strip()
-    if not cleaned:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(cleaned, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("use dd/mm/yyyy, for example 03/09/2019")
-
-
 def show_day(day: date | None) -> str:
     """A date as people here write it."""
     return day.strftime("%d/%m/%Y") if day else ""

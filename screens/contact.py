@@ -1,8 +1,8 @@
-"""One contact, worked through its steps: consent, Level of Need, decision, submission."""
+"""Provides one contact, worked through its steps: consent, Level of Need, decision, submission."""
 
 from __future__ import annotations
 
-import threading
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -25,14 +25,18 @@ from textual.widgets import (
 )
 
 from mash_tui.domain.clock import to_local
-from mash_tui.uistate import STATE_NAMES, check_from_payload
-from mash_tui.widgets import CountdownLabel, DraftAutosave, Literal, ServiceCaller, first_line
+from mash_tui.domain.errors import first_line
+from mash_tui.domain.states import is_editable, is_returned, is_with_manager, label_of
+from mash_tui.messages import Edited, StoredDataChanged
+from mash_tui.uistate import check_from_payload
+from mash_tui.widgets import CountdownLabel, DraftAutosave, DraftSlot, Literal, ServiceCaller
 
+from .commands import PaletteCommand, ScreenCommands
 from .steps import ConsentForm, DecisionForm, LevelForm, StepForm
 
 if TYPE_CHECKING:
-    from mash_tui.app import MashApp, PaletteCommand
-    from mash_tui.services import ContactDetail
+    from mash_tui.app import MashApp
+    from mash_tui.services import ContactDetail, Services
 
 STEP_TABS = {"consent": "step-consent", "level": "step-level", "decision": "step-decision"}
 
@@ -62,7 +66,7 @@ class ContactHeader(Vertical):
         if detail.siblings:
             title += f"  (+{len(detail.siblings)} sibling contact{'s' if len(detail.siblings) > 1 else ''})"
         self.query_one("#ch-title", Literal).set_text(title)
-        state = STATE_NAMES.get(c.state, c.state)
+        state = label_of(c.state)
         level = f"Level {c.level}" if c.level is not None else "no level yet"
         self.query_one("#ch-meta", Static).update(
             f"{state} | {c.priority.upper()} | {level} | received {_short(c.received_at)} "
@@ -70,15 +74,40 @@ class ContactHeader(Vertical):
         )
         self.query_one("#ch-countdown", CountdownLabel).set_deadline(c.deadline_at, c.authorised_at)
         returned = self.query_one("#ch-returned", Literal)
-        if c.state == "returned" and c.return_comment:
+        if is_returned(c.state) and c.return_comment:
             returned.set_text(f"Returned by your manager: {c.return_comment}")
             returned.display = True
         else:
             returned.display = False
 
 
+class ContactCommands(ScreenCommands):
+    """The palette on a contact: save, submit, move between steps, log a check, leave."""
+
+    def commands(self) -> list[PaletteCommand]:
+        screen = self.screen
+        assert isinstance(screen, ContactScreen)
+        return [
+            PaletteCommand("Save this step", "Record the step you are on", screen.action_save_step),
+            PaletteCommand(
+                "Submit for authorisation", "Send the decision to a manager", screen.action_submit
+            ),
+            PaletteCommand("Go to consent", "Step 1", partial(screen.action_step, "consent")),
+            PaletteCommand("Go to Level of Need", "Step 2", partial(screen.action_step, "level")),
+            PaletteCommand("Go to decision", "Step 3", partial(screen.action_step, "decision")),
+            PaletteCommand(
+                "Log a partner check", "Record what a partner agency shared", screen.log_check
+            ),
+            PaletteCommand(
+                "Back to my contacts", "Leave; unsaved text stays as a draft", screen.action_leave
+            ),
+        ]
+
+
 class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     """A contact's screening steps as tabs, each saved on its own, then sent to a manager."""
+
+    COMMANDS = {ContactCommands}
 
     BINDINGS = [
         Binding("ctrl+s", "save_step", "Save step"),
@@ -96,12 +125,11 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         super().__init__()
         self.contact_id = contact_id
         self.restore = payload
-        self.draft_id = draft_id
+        self.draft = DraftSlot("contact", draft_id, contact_id)
         self.detail: ContactDetail | None = None
         self.version: int | None = None
         self._stored: dict[str, Any] | None = None
         self._last_saved: dict[str, Any] | None = None
-        self._draft_lock = threading.Lock()
         self._finished = False
         self._filling = False
 
@@ -137,7 +165,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
             return
         self.call_service(self._load, services, identity.login, done=self._loaded, group="load")
 
-    def _load(self, services: Any, login: str) -> tuple[ContactDetail, Any]:
+    def _load(self, services: Services, login: str) -> tuple[ContactDetail, Any]:
         detail = services.detail(self.contact_id)
         draft = None
         if self.restore is None:
@@ -164,7 +192,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
             restore = self.restore
             if restore is None and draft is not None:
                 restore = draft.payload
-                self.draft_id = draft.id
+                self.draft.draft_id = draft.id
             if restore is not None and restore != self._stored:
                 self._apply(restore)
                 self.notify("Your unsaved text for this contact is back.", title="Draft restored")
@@ -173,13 +201,13 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         finally:
             self.call_after_refresh(self._done_filling)
         self._refresh_level(detail)
-        read_only = detail.contact.state in ("awaiting_authorisation", "authorised")
+        read_only = not is_editable(detail.contact.state)
         for form in self.forms():
             form.set_read_only(read_only)
         if read_only:
             self.banner(
                 "With a manager for authorisation: read only."
-                if detail.contact.state == "awaiting_authorisation"
+                if is_with_manager(detail.contact.state)
                 else "Authorised: the contact has left the MASH. Read only."
             )
 
@@ -228,6 +256,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     @on(RadioSet.Changed)
+    @on(Edited)
     def _changed(self) -> None:
         if self._finished or self._filling or self.detail is None:
             return
@@ -256,18 +285,14 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
             group="draft",
         )
 
-    def _write_draft(self, services: Any, login: str, payload: dict[str, Any], clean: bool) -> None:
-        with self._draft_lock:
-            if self._finished:
-                return
-            if clean:
-                if self.draft_id is not None:
-                    services.discard_draft(login, self.draft_id)
-                    self.draft_id = None
-                return
-            self.draft_id = services.save_draft(
-                login, "contact", payload, self.draft_id, contact_id=self.contact_id
-            )
+    def _write_draft(
+        self, services: Services, login: str, payload: dict[str, Any], clean: bool
+    ) -> None:
+        if clean:  # back to what is stored: nothing left to keep
+            if not self.draft.finished:
+                self.draft.discard(services, login)
+            return
+        self.draft.write(services, login, payload)
 
     # ------------------------------------------------------------------ saving
     def current_form(self) -> StepForm:
@@ -422,19 +447,14 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
 
     def _submitted(self, contact: Any) -> None:
         self._finished = True
+        self.draft.finish()
         self.stop_drafts()
         services = self.mash.services
         identity = self.mash.identity
         assert services is not None and identity is not None
-        self.call_service(self._discard, services, identity.login, group="draft")
+        self.call_service(self.draft.discard, services, identity.login, group="draft")
         self.notify(f"{contact.reference} sent to a manager for authorisation.", title="Submitted")
         self.app.pop_screen()
-
-    def _discard(self, services: Any, login: str) -> None:
-        with self._draft_lock:
-            if self.draft_id is not None:
-                services.discard_draft(login, self.draft_id)
-                self.draft_id = None
 
     # ------------------------------------------------------------------ navigation
     def action_step(self, step: str) -> None:
@@ -443,27 +463,10 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     def action_reload(self) -> None:
         self.reload()
 
+    @on(StoredDataChanged)
+    def _stored_data_changed(self) -> None:
+        self.reload()
+
     def action_leave(self) -> None:
         self.save_draft()
         self.app.pop_screen()
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        from functools import partial
-
-        from mash_tui.app import PaletteCommand
-
-        return [
-            PaletteCommand("Save this step", "Record the step you are on", self.action_save_step),
-            PaletteCommand(
-                "Submit for authorisation", "Send the decision to a manager", self.action_submit
-            ),
-            PaletteCommand("Go to consent", "Step 1", partial(self.action_step, "consent")),
-            PaletteCommand("Go to Level of Need", "Step 2", partial(self.action_step, "level")),
-            PaletteCommand("Go to decision", "Step 3", partial(self.action_step, "decision")),
-            PaletteCommand(
-                "Log a partner check", "Record what a partner agency shared", self.log_check
-            ),
-            PaletteCommand(
-                "Back to my contacts", "Leave; unsaved text stays as a draft", self.action_leave
-            ),
-        ]

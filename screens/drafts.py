@@ -1,4 +1,4 @@
-"""Offer back what was typed before a crash, a closed terminal or a walk away."""
+"""Provides the offer of what was typed before a crash, a closed terminal or a walk away."""
 
 from __future__ import annotations
 

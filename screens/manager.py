@@ -1,4 +1,4 @@
-"""The manager's queue: every open contact, nearest deadline first, each clock ticking.
+"""Provides the manager's queue: every open contact, nearest deadline first, each clock ticking.
 
 The table is built once and then changed by key: every second only the visible
 countdown and age cells are rewritten (update_cell), and every few seconds a thread
@@ -8,9 +8,8 @@ added, removed or updated only where something changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -22,17 +21,25 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Select,
 
 from mash_tui.domain.clock import format_duration
 from mash_tui.domain.deadlines import ClockState, clock_state
-from mash_tui.uistate import STATE_NAMES
-from mash_tui.widgets import ServiceCaller, countdown_text, literal, tick_countdowns
+from mash_tui.domain.states import ContactState, is_with_manager, label_of
+from mash_tui.messages import RowsShown, StoredDataChanged
+from mash_tui.widgets import (
+    LiveRows,
+    countdown_text,
+    literal,
+    live_table,
+    poll_queue,
+    selected_key,
+    tick_countdowns,
+)
 
+from .commands import PaletteCommand, ScreenCommands
 from .manager_actions import ManagerActions, Target
 
 if TYPE_CHECKING:
-    from mash_tui.app import MashApp, PaletteCommand
-    from mash_tui.services import QueueRow
+    from mash_tui.app import MashApp
+    from mash_tui.services import QueueRow, Services
 
-REFRESH_SECONDS = 5.0  # how often a live list asks whether the queue moved (My contacts too)
-T = TypeVar("T")
 # Time left comes second so it is never the column a narrow terminal cuts off.
 COLUMNS = (
     ("ref", "Reference"),
@@ -46,37 +53,15 @@ COLUMNS = (
 )
 PRIORITY_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green"}
 STATE_CHOICES = [
-    ("Screening", "screening"),
-    ("With manager", "awaiting_authorisation"),
-    ("Returned", "returned"),
-    ("Draft", "draft"),
+    (state.label.capitalize(), state.value)
+    for state in (
+        ContactState.SCREENING,
+        ContactState.AWAITING_AUTHORISATION,
+        ContactState.RETURNED,
+        ContactState.DRAFT,
+    )
 ]
 PRIORITY_CHOICES = [("Red", "red"), ("Amber", "amber"), ("Green", "green")]
-
-
-def poll_queue(
-    caller: ServiceCaller,
-    services: Any,
-    seen: Any,
-    load: Callable[[Any], T],
-    done: Callable[[T], None],
-    *,
-    group: str,
-) -> None:
-    """In a thread worker, ask the one-row queue signature and read everything only if it moved.
-
-    `seen` is the signature the caller last showed; `load` runs in the worker and `done`
-    on the UI thread, and neither runs when nobody changed anything.
-    """
-
-    def check(services: Any) -> T | None:
-        return None if services.queue_signature() == seen else load(services)
-
-    def apply(loaded: T | None) -> None:
-        if loaded is not None:
-            done(loaded)
-
-    caller.call_service(check, services, done=apply, group=group)
 
 
 def priority_text(priority: str) -> Text:
@@ -86,17 +71,44 @@ def priority_text(priority: str) -> Text:
 
 def state_text(row: QueueRow) -> Text:
     """The contact's state, flagging an override that still needs a manager."""
-    words = STATE_NAMES.get(row.state, row.state)
+    words = label_of(row.state)
     if row.override_pending:
         words += " + override"
-    bold = row.state == "awaiting_authorisation" or row.override_pending
+    bold = is_with_manager(row.state) or row.override_pending
     return Text(words, style="bold" if bold else "")
+
+
+class ManagerCommands(ScreenCommands):
+    """The palette on the manager's queue: the acts of oversight, the report, a refresh."""
+
+    def commands(self) -> list[PaletteCommand]:
+        screen = self.screen
+        assert isinstance(screen, ManagerScreen)
+        return [
+            PaletteCommand(
+                "Authorise contact", "Authorise the highlighted contact", screen.action_authorise
+            ),
+            PaletteCommand("Return contact", "Send it back with a comment", screen.action_return),
+            PaletteCommand(
+                "Authorise consent override",
+                "Agree to share without consent",
+                screen.action_override,
+            ),
+            PaletteCommand(
+                "Reassign contact", "Give it to another screener", screen.action_reassign
+            ),
+            PaletteCommand(
+                "Weekly report", "Timeliness figures for a week", screen.action_weekly_report
+            ),
+            PaletteCommand("Refresh queue", "Read the queue again", screen.action_reload),
+        ]
 
 
 class ManagerScreen(ManagerActions, Screen[None]):
     """Every open contact for the MASH manager, with filters and the acts of oversight."""
 
     CSS_PATH = "manager.tcss"
+    COMMANDS = {ManagerCommands}
     BINDINGS = [
         Binding("enter", "open_contact", "Open", show=False),
         Binding("a", "authorise", "Authorise"),
@@ -111,7 +123,10 @@ class ManagerScreen(ManagerActions, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.all_rows: dict[str, QueueRow] = {}
-        self.shown: dict[str, QueueRow] = {}
+        self.live: LiveRows[QueueRow] = LiveRows(
+            [key for key, _label in COLUMNS], lambda row: row.reference, "ref"
+        )
+        self._screener_options: list[str] | None = None
         self.clock_states: dict[str, ClockState] = {}
         self.ages: dict[str, str] = {}
         self.lefts: dict[str, Text] = {}  # the countdown cell each row shows now
@@ -144,13 +159,22 @@ class ManagerScreen(ManagerActions, Screen[None]):
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         self.set_interval(1.0, self.tick)
-        self.set_interval(REFRESH_SECONDS, self.poll)
+        self.set_interval(live_table.REFRESH_SECONDS, self.poll)
         self.reload()
         table.focus()
 
     def on_screen_resume(self) -> None:
         if self.loaded:
             self.reload()
+
+    @property
+    def shown(self) -> dict[str, QueueRow]:
+        """The rows the table shows now (after the filters), by key."""
+        return self.live.shown
+
+    @on(StoredDataChanged)
+    def _stored_data_changed(self) -> None:
+        self.reload()
 
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
@@ -168,7 +192,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
         poll_queue(self, services, self.signature, self._load, self._loaded, group="manager-queue")
 
     @staticmethod
-    def _load(services: Any) -> tuple[list[QueueRow], list[str], Any]:
+    def _load(services: Services) -> tuple[list[QueueRow], list[str], Any]:
         signature = services.queue_signature()
         return services.queue(), [u.username for u in services.screeners()], signature
 
@@ -176,7 +200,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
         rows, screeners, self.signature = loaded
         picker = self.query_one("#mq-screener", Select)
         options = sorted(set(screeners) | {r.assigned_to for r in rows if r.assigned_to})
-        if options != getattr(self, "_screener_options", None):
+        if options != self._screener_options:
             self._screener_options = options
             current = picker.value
             picker.set_options([(literal(name), name) for name in options])
@@ -194,7 +218,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
         self.apply(now)
         if not self.loaded:
             self.loaded = True
-            self.mash.became_usable()
+            self.post_message(RowsShown())
 
     # ------------------------------------------------------------------ filters
     def _state(self, row: QueueRow, now: datetime) -> ClockState:
@@ -245,39 +269,16 @@ class ManagerScreen(ManagerActions, Screen[None]):
         table = self.query_one("#mq-table", DataTable)
         wanted = [row for row in self.all_rows.values() if self.matches(row)]
         wanted.sort(key=lambda r: (r.deadline_at, r.id))
-        wanted_keys = {str(r.id) for r in wanted}
         keep = self.selected_key()
-        changed_membership = False
-        with self.app.batch_update():
-            for key in list(self.shown):
-                if key not in wanted_keys:
-                    table.remove_row(key)
-                    del self.shown[key]
-                    self.ages.pop(key, None)
-                    self.lefts.pop(key, None)
-                    changed_membership = True
-            for row in wanted:
-                key = str(row.id)
-                old = self.shown.get(key)
-                if old is None:
-                    cells = self.cells(row, now)
-                    table.add_row(*cells, key=key)
-                    self.lefts[key] = cells[1]
-                    changed_membership = True
-                elif old != row:
-                    cells = self.cells(row, now)
-                    for (column, _label), new_cell, old_cell in zip(
-                        COLUMNS, cells, self.cells(old, now), strict=True
-                    ):
-                        if new_cell != old_cell:
-                            table.update_cell(key, column, new_cell)
-                    self.lefts[key] = cells[1]
-                self.shown[key] = row
-            order = [str(r.id) for r in wanted]
-            if [r.key.value for r in table.ordered_rows] != order:
-                position = {self.shown[k].reference: i for i, k in enumerate(order)}
-                table.sort("ref", key=lambda ref: position.get(str(ref), 0))
-        if changed_membership:
+        changes = self.live.sync(
+            table, {str(r.id): r for r in wanted}, lambda row: self.cells(row, now)
+        )
+        for key in changes.removed:
+            self.ages.pop(key, None)
+            self.lefts.pop(key, None)
+        for key, cells in changes.written.items():
+            self.lefts[key] = cells[1]
+        if changes.membership:
             self.rebuilds += 1
         if keep is not None and keep in self.shown:
             table.move_cursor(row=table.get_row_index(keep))
@@ -286,7 +287,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
     def show_summary(self, now: datetime) -> None:
         late = sum(1 for s in self.clock_states.values() if s == ClockState.BREACHED)
         soon = sum(1 for s in self.clock_states.values() if s == ClockState.WARNING)
-        waiting = sum(1 for r in self.all_rows.values() if r.state == "awaiting_authorisation")
+        waiting = sum(1 for r in self.all_rows.values() if is_with_manager(r.state))
         overrides = sum(1 for r in self.all_rows.values() if r.override_pending)
         total = len(self.all_rows)
         text = (
@@ -362,14 +363,8 @@ class ManagerScreen(ManagerActions, Screen[None]):
 
     # ------------------------------------------------------------------ selection
     def selected_key(self) -> str | None:
-        table = self.query_one("#mq-table", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
-        return str(key) if key is not None else None
+        """The row key under the cursor, so a refresh can put the cursor back on it."""
+        return selected_key(self.query_one("#mq-table", DataTable))
 
     def action_target(self) -> Target | None:
         key = self.selected_key()
@@ -420,24 +415,6 @@ class ManagerScreen(ManagerActions, Screen[None]):
 
     def action_reload(self) -> None:
         self.reload()
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        from mash_tui.app import PaletteCommand
-
-        return [
-            PaletteCommand(
-                "Authorise contact", "Authorise the highlighted contact", self.action_authorise
-            ),
-            PaletteCommand("Return contact", "Send it back with a comment", self.action_return),
-            PaletteCommand(
-                "Authorise consent override", "Agree to share without consent", self.action_override
-            ),
-            PaletteCommand("Reassign contact", "Give it to another screener", self.action_reassign),
-            PaletteCommand(
-                "Weekly report", "Timeliness figures for a week", self.action_weekly_report
-            ),
-            PaletteCommand("Refresh queue", "Read the queue again", self.action_reload),
-        ]
 
     @property
     def mash(self) -> MashApp:

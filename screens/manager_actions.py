@@ -1,4 +1,4 @@
-"""What a manager does to a contact (authorise, return, override, reassign), from any screen.
+"""Provides what a manager does to a contact (authorise, return, override, reassign), from any screen.
 
 Each act goes through Services in a thread worker; the service layer checks the rule
 and writes the audit entry (who and when). A refusal comes back as the service's own
@@ -19,10 +19,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static, TextArea
 
-from mash_tui.widgets import ConfirmModal, Literal, ServiceCaller, first_line, literal
+from mash_tui.domain.errors import first_line
+from mash_tui.domain.states import ConsentOutcome, needs_override
+from mash_tui.widgets import ConfirmModal, Literal, ServiceCaller, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
+    from mash_tui.services import Services
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def decision_summary(contact: Any, limit: int = 300) -> str:
     if contact.mismatch_justification:
         lines.append(f"Why the level and next step differ: {short(contact.mismatch_justification)}")
     outcome = (contact.consent_outcome or "not recorded").replace("_", " ")
-    if contact.consent_outcome in ("refused", "not_sought"):
+    if needs_override(contact.consent_outcome):
         authorised = contact.override_authorised_at is not None
         outcome += "; sharing without consent " + ("authorised" if authorised else "NOT authorised")
     lines.append(f"Consent: {outcome}")
@@ -178,7 +181,7 @@ class ManagerActions(ServiceCaller):
         identity = self.mash.identity
         return identity.login if identity is not None else None
 
-    def _ready(self) -> tuple[Any, str, Target] | None:
+    def _ready(self) -> tuple[Services, str, Target] | None:
         services = self.mash.services
         login = self._login()
         target = self.action_target()
@@ -258,12 +261,12 @@ class ManagerActions(ServiceCaller):
         login = self._login()
         if services is None or login is None:
             return
-        if contact.consent_outcome not in ("refused", "not_sought"):
+        if not needs_override(contact.consent_outcome):
             self.mash.notify(
                 f"{target.reference} has no consent override to authorise.", severity="warning"
             )
             return
-        outcome = "refused" if contact.consent_outcome == "refused" else "not sought"
+        outcome = ConsentOutcome(contact.consent_outcome).label.lower()
         question = (
             f"Authorise sharing without consent on {target.reference}?\n"
             f"Consent: {outcome}\nGrounds: {contact.override_grounds}\n"

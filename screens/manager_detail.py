@@ -1,11 +1,14 @@
-"""One contact as a manager reads it: the whole record, earlier contacts and its history."""
+"""Provides one contact as a manager reads it: the whole record, earlier contacts and its history."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -13,15 +16,34 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from mash_tui.domain.clock import format_local
+from mash_tui.domain.states import label_of, needs_override
+from mash_tui.messages import StoredDataChanged
 from mash_tui.queries.history_text import ARROW, BLANK, action_label, code_label, describe_changes
-from mash_tui.uistate import STATE_NAMES
 from mash_tui.widgets import CountdownLabel, Literal
 
 from .manager_actions import ManagerActions, Target
 
 if TYPE_CHECKING:
-    from mash_tui.services import ContactDetail, EarlierContact
-    from mash_tui.store.tables import AuditEntry
+    from mash_tui.services import ContactDetail, EarlierContact, Services
+
+
+class AuditEntry(Protocol):
+    """What the change history shows of one audit entry (the screen never touches storage)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def before(self) -> dict[str, Any] | None: ...
+    @property
+    def after(self) -> dict[str, Any] | None: ...
+    @property
+    def reason(self) -> str: ...
 
 
 @dataclass
@@ -30,7 +52,7 @@ class Loaded:
 
     detail: ContactDetail
     earlier: list[EarlierContact]
-    history: list[AuditEntry]
+    history: Sequence[AuditEntry]
     next_steps: dict[str, str]
     source_label: str
 
@@ -138,6 +160,10 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
     def action_reload(self) -> None:
         self.reload()
 
+    @on(StoredDataChanged)
+    def _stored_data_changed(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         services = self.mash.services
         if services is None:
@@ -147,7 +173,7 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
         )
 
     @staticmethod
-    def _load(services: Any, contact_id: int) -> Loaded:
+    def _load(services: Services, contact_id: int) -> Loaded:
         from mash_tui.domain import codes
         from mash_tui.domain.levels import NEXT_STEPS
 
@@ -172,7 +198,7 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
         self.query_one("#md-countdown", CountdownLabel).set_deadline(c.deadline_at, c.authorised_at)
         level = f"Level {c.level}" if c.level is not None else "no level yet"
         self.query_one("#md-meta", Static).update(
-            f"{STATE_NAMES.get(c.state, c.state)} | RAG {c.priority.upper()} | {level} | "
+            f"{label_of(c.state)} | RAG {c.priority.upper()} | {level} | "
             f"with {d.name_of(c.assigned_to_id) or 'nobody'} | received "
             f"{format_local(c.received_at)} | due {format_local(c.deadline_at)}"
         )
@@ -223,11 +249,7 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
                     "Override authorised",
                     f"{format_local(c.override_authorised_at)} by {d.name_of(c.override_authorised_by_id)}"
                     if c.override_authorised_by_id
-                    else (
-                        "NOT YET - needs a manager"
-                        if c.consent_outcome in ("refused", "not_sought")
-                        else ""
-                    ),
+                    else ("NOT YET - needs a manager" if needs_override(c.consent_outcome) else ""),
                 ),
             ],
             "level": [
@@ -263,8 +285,8 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
                 (
                     "Moves",
                     "; ".join(
-                        f"{format_local(t.at)} {STATE_NAMES.get(t.from_state, t.from_state)} "
-                        f"{ARROW} {STATE_NAMES.get(t.to_state, t.to_state)} by {d.name_of(t.by_id)}"
+                        f"{format_local(t.at)} {label_of(t.from_state)} "
+                        f"{ARROW} {label_of(t.to_state)} by {d.name_of(t.by_id)}"
                         + (f" ({t.comment})" if t.comment else "")
                         for t in d.transitions
                     ),
@@ -287,7 +309,7 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
             earlier.add_row(
                 Text(e.reference),
                 Text(format_local(e.received_at)),
-                Text(STATE_NAMES.get(e.state, e.state)),
+                Text(label_of(e.state)),
                 Text(str(e.level) if e.level is not None else "-"),
                 Text(loaded.next_steps.get(e.next_step or "", "-")),
                 Text(

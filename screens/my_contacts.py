@@ -1,4 +1,4 @@
-"""The screener's home: their open contacts, nearest deadline first, each clock ticking.
+"""Provides the screener's home: their open contacts, nearest deadline first, each clock ticking.
 
 It is also the app's first frame: while the database opens the list waits, but a new
 contact can be started at once (the intake holds what is typed until it can be saved).
@@ -23,12 +23,25 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from mash_tui.uistate import STATE_NAMES
-from mash_tui.widgets import Literal, ServiceCaller, countdown_text, literal, tick_countdowns
+from mash_tui.domain.states import is_returned, label_of, was_reassigned
+from mash_tui.messages import RowsShown, ServicesReady, StoredDataChanged
+from mash_tui.widgets import (
+    Literal,
+    LiveRows,
+    ServiceCaller,
+    countdown_text,
+    literal,
+    live_table,
+    poll_queue,
+    selected_key,
+    tick_countdowns,
+)
+
+from .commands import PaletteCommand, ScreenCommands
 
 if TYPE_CHECKING:
-    from mash_tui.app import MashApp, PaletteCommand
-    from mash_tui.services import QueueRow
+    from mash_tui.app import MashApp
+    from mash_tui.services import QueueRow, Services
 
 # Time left comes first so it is never the column cut off on a narrow terminal.
 COLUMNS = (
@@ -52,9 +65,25 @@ class Loaded:
     reassigned: set[int] = field(default_factory=set)  # new to the list and given by a manager
 
 
+class MyContactsCommands(ScreenCommands):
+    """The palette on My contacts: start, open and refresh."""
+
+    def commands(self) -> list[PaletteCommand]:
+        screen = self.screen
+        assert isinstance(screen, MyContactsScreen)
+        return [
+            PaletteCommand("New contact", "Log a new contact (intake)", screen.action_new_contact),
+            PaletteCommand(
+                "Open contact", "Open the highlighted contact", screen.action_open_contact
+            ),
+            PaletteCommand("Refresh my contacts", "Read the list again", screen.action_reload),
+        ]
+
+
 class MyContactsScreen(ServiceCaller, Screen[None]):
     """Every open contact assigned to this screener, with a live countdown per row."""
 
+    COMMANDS = {MyContactsCommands}
     BINDINGS = [
         Binding("n", "new_contact", "New contact"),
         Binding("enter", "open_contact", "Open", show=False),
@@ -64,7 +93,9 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, QueueRow] = {}
+        self.live: LiveRows[QueueRow] = LiveRows(
+            [key for key, _label in COLUMNS], lambda row: row.reference, "ref"
+        )
         self.comments: dict[int, str] = {}
         self.loaded = False
         self.signature: Any = None  # the queue signature the shown rows were read at
@@ -113,10 +144,20 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         if self.loaded:
             self.reload()
 
+    @property
+    def rows(self) -> dict[str, QueueRow]:
+        """The rows shown now, by key."""
+        return self.live.shown
+
     # ------------------------------------------------------------------ data
-    def services_ready(self) -> None:
+    @on(ServicesReady)
+    def _services_ready(self) -> None:
         """The database is open and the user known: fill the list."""
         self.query_one("#my-summary", Static).update(self._waiting_text())
+        self.reload()
+
+    @on(StoredDataChanged)
+    def _stored_data_changed(self) -> None:
         self.reload()
 
     def reload(self) -> None:
@@ -133,14 +174,10 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
 
     def _start_polling(self) -> None:
         """Ask every few seconds whether anything moved, as often as the manager's queue does."""
-        from mash_tui.screens.manager import REFRESH_SECONDS  # after the list is drawn
-
-        self.set_interval(REFRESH_SECONDS, self.poll)
+        self.set_interval(live_table.REFRESH_SECONDS, self.poll)
 
     def poll(self) -> None:
         """A one-row query in a worker, and this screener's rows only when the queue moved."""
-        from mash_tui.screens.manager import poll_queue
-
         services = self.mash.services
         identity = self.mash.identity
         if services is None or identity is None or not self.loaded:
@@ -149,7 +186,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         self.asked += 1
         asked = self.asked
 
-        def load(services: Any) -> Loaded:
+        def load(services: Services) -> Loaded:
             return self._load(services, login, known, asked)
 
         poll_queue(self, services, self.signature, load, self._show, group="load")
@@ -159,19 +196,19 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         return frozenset(self.rows) if self.loaded else None
 
     @staticmethod
-    def _load(services: Any, login: str, known: frozenset[str] | None, asked: int) -> Loaded:
+    def _load(services: Services, login: str, known: frozenset[str] | None, asked: int) -> Loaded:
         signature = services.queue_signature()  # first, so a later change moves it again
         rows = services.queue(assigned_to=login)
         comments = {}
         for row in rows:
-            if row.state == "returned":
+            if is_returned(row.state):
                 comments[row.id] = services.get(row.id).return_comment
         loaded = Loaded(rows, comments, signature, asked)
         if known is not None:
             for row in rows:
                 # Creating a contact assigns it to its author; any other arrival is a reassignment.
-                if str(row.id) not in known and any(
-                    entry.action == "reassign" for entry in services.history(row.id)
+                if str(row.id) not in known and was_reassigned(
+                    entry.action for entry in services.history(row.id)
                 ):
                     loaded.reassigned.add(row.id)
         return loaded
@@ -190,24 +227,10 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         self.signature = loaded.signature
         fresh = {str(row.id): row for row in rows}
         now = self.mash.clock.now()
-        with self.app.batch_update():
-            for key in list(self.rows):
-                if key not in fresh:
-                    table.remove_row(key)
-            for key, row in fresh.items():
-                old = self.rows.get(key)
-                if old is None:
-                    table.add_row(*self._cells(row, now), key=key)
-                elif old != row:
-                    for (column, _label), value in zip(COLUMNS, self._cells(row, now), strict=True):
-                        table.update_cell(key, column, value)
-            self.rows = fresh
-            if [str(r.key.value) for r in table.ordered_rows] != list(fresh):
-                position = {row.reference: index for index, row in enumerate(rows)}
-                table.sort("ref", key=lambda ref: position.get(str(ref), 0))
+        self.live.sync(table, fresh, lambda row: self._cells(row, now))
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep))
-        returned = sum(1 for row in rows if row.state == "returned")
+        returned = sum(1 for row in rows if is_returned(row.state))
         summary = f"{len(rows)} open contact{'s' if len(rows) != 1 else ''} assigned to you"
         if returned:
             summary += f"; {returned} returned by a manager (marked RETURNED)"
@@ -217,7 +240,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         self._show_comment()
         if not self.loaded:
             self.loaded = True
-            self.mash.became_usable()
+            self.post_message(RowsShown())
             self.call_after_refresh(self._start_polling)
 
     def _announce(self, before: dict[str, QueueRow], loaded: Loaded) -> None:
@@ -225,17 +248,17 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         for row in loaded.rows:
             old = before.get(str(row.id))
             if old is None and row.id in loaded.reassigned:
-                also = " (returned: see the comment)" if row.state == "returned" else ""
+                also = " (returned: see the comment)" if is_returned(row.state) else ""
                 message = f"{row.reference} reassigned to you by a manager{also}"
                 self.announced.append(message)
                 self.mash.notify(message, title="Reassigned to you", timeout=10)
-            elif old is not None and row.state == "returned" and old.state != "returned":
+            elif old is not None and is_returned(row.state) and not is_returned(old.state):
                 message = f"{row.reference} returned by a manager: see the comment"
                 self.announced.append(message)
                 self.mash.notify(message, title="Returned", severity="warning", timeout=10)
 
     def _cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
-        state = STATE_NAMES.get(row.state, row.state)
+        state = label_of(row.state)
         if row.override_pending:
             state += " (consent override pending)"
         return (
@@ -243,7 +266,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
             Text(row.reference),
             Text(row.priority.upper()),
             literal(row.child_name),
-            Text(state, style="bold" if row.state == "returned" else ""),
+            Text(state, style="bold" if is_returned(row.state) else ""),
             Text(str(row.level) if row.level is not None else "-"),
         )
 
@@ -258,14 +281,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     # ------------------------------------------------------------------ selection
     def selected_key(self) -> str | None:
         """The row key under the cursor, so a reload can put the cursor back on it."""
-        table = self.query_one("#my-contacts", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
-        return str(key) if key is not None else None
+        return selected_key(self.query_one("#my-contacts", DataTable))
 
     def selected_id(self) -> int | None:
         key = self.selected_key()
@@ -316,14 +332,3 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     @on(Button.Pressed, "#drafts")
     def _drafts(self) -> None:
         self.action_show_drafts()
-
-    def palette_commands(self) -> list[PaletteCommand]:
-        from mash_tui.app import PaletteCommand
-
-        return [
-            PaletteCommand("New contact", "Log a new contact (intake)", self.action_new_contact),
-            PaletteCommand(
-                "Open contact", "Open the highlighted contact", self.action_open_contact
-            ),
-            PaletteCommand("Refresh my contacts", "Read the list again", self.action_reload),
-        ]

@@ -13,11 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from mash_tui.domain.clock import format_local
-from mash_tui.widgets import ServiceCaller, first_line, literal
+from mash_tui.domain.errors import first_line
+from mash_tui.widgets import ServiceCaller, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
     from mash_tui.queries.weekly import ContactRef, IsoWeek, TrendPoint, WeeklySummary
+    from mash_tui.services import Services
 
 BAR_WIDTH = 20
 
@@ -116,7 +118,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         self.call_service(self._compute, services, week, done=self.show, group="weekly-report")
 
     @staticmethod
-    def _compute(services: Any, week: IsoWeek) -> WeeklySummary:
+    def _compute(services: Services, week: IsoWeek) -> WeeklySummary:
         from mash_tui.queries.weekly import weekly_summary
 
         return weekly_summary(services, week)
@@ -250,7 +252,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         )
 
     @staticmethod
-    def _drill(services: Any, summary: WeeklySummary, key: str) -> list[ContactRef]:
+    def _drill(services: Services, summary: WeeklySummary, key: str) -> list[ContactRef]:
         from mash_tui.queries.weekly import drilldown
 
         return drilldown(services, summary.week, key, as_at=summary.as_at)
@@ -269,7 +271,7 @@ class DrilldownScreen(Screen[None]):
         self.refs = refs
 
     def compose(self) -> ComposeResult:
-        from mash_tui.uistate import STATE_NAMES
+        from mash_tui.domain.states import label_of
 
         yield Header()
         count = len(self.refs)
@@ -284,7 +286,7 @@ class DrilldownScreen(Screen[None]):
         for ref in self.refs:
             table.add_row(
                 Text(ref.reference),
-                Text(STATE_NAMES.get(ref.state, ref.state)),
+                Text(label_of(ref.state)),
                 Text(ref.priority.upper()),
                 Text(format_local(ref.received_at)),
                 Text(format_local(ref.deadline_at)),

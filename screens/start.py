@@ -1,4 +1,4 @@
-"""Screens shown before the work starts: opening, first run, refused login, placeholders."""
+"""Provides the screens shown before the work starts: opening, first run, refused login."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, LoadingIndicator, Static
 
+from mash_tui.domain.errors import first_line
+from mash_tui.domain.states import Role
 from mash_tui.widgets import FormField, FormMixin, Literal, ServiceCaller
 
 if TYPE_CHECKING:
@@ -86,7 +88,7 @@ class FirstRunScreen(ServiceCaller, FormMixin, Screen[None]):
             None,
             self.login,
             name,
-            "manager",
+            Role.MANAGER,
             done=self._created,
             failed=self._failed,
         )
@@ -100,7 +102,6 @@ class FirstRunScreen(ServiceCaller, FormMixin, Screen[None]):
 
     def _failed(self, exc: BaseException) -> None:
         from mash_tui.domain.errors import ValidationFailed
-        from mash_tui.widgets import first_line
 
         errors = exc.errors if isinstance(exc, ValidationFailed) else {"": first_line(exc)}
         if "username" in errors:
@@ -135,20 +136,3 @@ class NotAllowedScreen(Screen[None]):
     @on(Button.Pressed, "#quit")
     def _quit(self) -> None:
         self.app.exit()
-
-
-class PlaceholderScreen(Screen[None]):
-    """Stands in for a view another part of the app has not supplied."""
-
-    def __init__(self, title: str, message: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(classes="panel"):
-            yield Static(self.title_text, classes="title", markup=False)
-            yield Literal(self.message)
-            yield Literal("Press F2 for My contacts.")
-        yield Footer()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from mash_tui.screens.commands import ScreenCommands
+from textual import events
 from textual.containers import ScrollableContainer
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -20,9 +22,27 @@ from mash_tui.widgets import FormField
 SIZE = (100, 32)
 
 
-def make_app(services: Services, login: str = "scr", **kwargs: Any) -> MashApp:
+class SteadyApp(MashApp):
+    """The app with a cursor that never blinks, so snapshots and Pilot runs repeat exactly."""
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = False
+
+
+def make_app(services: Services, login: str = "scr") -> MashApp:
     """The app on the test database and frozen clock, never the user's own files."""
-    return MashApp(Runtime.around(services), login, False, **kwargs)
+    return SteadyApp(Runtime.around(services), login, False)
+
+
+def palette_names(app: MashApp) -> list[str]:
+    """Every command palette entry for the screen showing: its own, then the App's."""
+    names: list[str] = []
+    for provider in app.screen.COMMANDS:
+        if isinstance(provider, type) and issubclass(provider, ScreenCommands):
+            names += [command.name for command in provider(app.screen).commands()]
+    return names + [command.title for command in app.get_system_commands(app.screen)]
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 8) -> None:

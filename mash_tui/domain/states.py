@@ -7,6 +7,7 @@ predicates here, so a screen, a report and the importer cannot drift apart on wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -97,6 +98,20 @@ def is_editable(state: ContactState | str) -> bool:
 def is_with_manager(state: ContactState | str) -> bool:
     """Whether the contact waits for a manager to authorise or return it."""
     return ContactState(state) is ContactState.AWAITING_AUTHORISATION
+
+
+def is_returned(state: ContactState | str) -> bool:
+    """Whether a manager has sent the contact back to its screener with a comment."""
+    return ContactState(state) is ContactState.RETURNED
+
+
+# The audit action a manager's reassignment is recorded under.
+REASSIGN_ACTION = "reassign"
+
+
+def was_reassigned(actions: Iterable[str]) -> bool:
+    """Whether a contact's history shows it was given to someone other than its author."""
+    return REASSIGN_ACTION in actions
 
 
 class ConsentOutcome(StrEnum):

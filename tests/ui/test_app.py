@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from conftest import T0
+from mash_tui.screens.manager import ManagerScreen
 from mash_tui.screens.my_contacts import MyContactsScreen
-from mash_tui.screens.start import FirstRunScreen, NotAllowedScreen, PlaceholderScreen
+from mash_tui.screens.start import FirstRunScreen, NotAllowedScreen
 from rich.text import Text
 from textual.widgets import Button, DataTable, Input
-from ui_support import SIZE, add_contact, make_app, settle
+from ui_support import SIZE, add_contact, make_app, palette_names, settle
 
 from mash_tui.app import MashApp
 from mash_tui.domain.clock import FrozenClock
@@ -166,17 +167,14 @@ async def test_returned_contact_shows_managers_comment(
         assert "Please add the school's [b]view[/b] first." in str(comment.render())
 
 
-async def test_manager_mode_falls_back_to_a_placeholder(services: Services) -> None:
+async def test_manager_mode_opens_the_manager_view_and_f2_goes_back(services: Services) -> None:
     app = make_app(services, "mgr")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
         assert app.current_mode == "manager"
-        from mash_tui.app import manager_available
-
-        if not manager_available():
-            assert isinstance(app.screen, PlaceholderScreen)
+        assert isinstance(app.screen, ManagerScreen)
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, MyContactsScreen)
@@ -206,9 +204,7 @@ async def test_palette_lists_screen_commands(services: Services) -> None:
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        names = [c.name for c in app.screen.palette_commands()] + [  # type: ignore[attr-defined]
-            c.name for c in app.palette_commands()
-        ]
+        names = palette_names(app)
         assert "New contact" in names
         assert "Unsaved drafts" in names
         assert "Manager view" not in names  # a screener has no manager view

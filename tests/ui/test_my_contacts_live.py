@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from mash_tui.screens import manager as manager_module
 from mash_tui.screens.my_contacts import MyContactsScreen
 from team_support import cid, create, submitted
 from ui_support import make_app, settle
@@ -22,6 +21,7 @@ from mash_tui.domain.clock import FrozenClock
 from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 from mash_tui.store.engine import make_engine
+from mash_tui.widgets import live_table
 
 SIZE = (110, 32)
 POLL_FOR_TESTS = 0.5
@@ -41,8 +41,8 @@ def manager(database_url: str, services: Services, clock: FrozenClock) -> Iterat
 @pytest.fixture
 def quick_poll(monkeypatch: pytest.MonkeyPatch) -> None:
     """Poll every half second: the setting the manager's queue uses, patched in one place."""
-    assert manager_module.REFRESH_SECONDS > WAIT_SECONDS
-    monkeypatch.setattr(manager_module, "REFRESH_SECONDS", POLL_FOR_TESTS)
+    assert live_table.REFRESH_SECONDS > WAIT_SECONDS
+    monkeypatch.setattr(live_table, "REFRESH_SECONDS", POLL_FOR_TESTS)
 
 
 def screen_of(app: MashApp) -> MyContactsScreen | None:
@@ -179,7 +179,7 @@ async def test_poll_reads_the_list_only_when_the_queue_moved(
     services: Services, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Driven by hand (the timer set an hour away): an idle poll is one cheap query."""
-    monkeypatch.setattr(manager_module, "REFRESH_SECONDS", 3600.0)
+    monkeypatch.setattr(live_table, "REFRESH_SECONDS", 3600.0)
     create(services, "scr")
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:

@@ -11,7 +11,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from mash_tui.screens import manager as manager_module
 from mash_tui.screens.manager import ManagerScreen
 from team_support import cid, create, submitted
 
@@ -20,6 +19,7 @@ from mash_tui.domain.clock import FrozenClock
 from mash_tui.runtime import Runtime
 from mash_tui.services import QueueRow, Services
 from mash_tui.store.engine import make_engine
+from mash_tui.widgets import live_table
 
 SIZE = (110, 32)
 # The screen polls every few seconds; a test waits at most this long for a change to show.
@@ -111,8 +111,8 @@ async def wait_until(
 @pytest.fixture
 def quick_poll(monkeypatch: pytest.MonkeyPatch) -> None:
     """Poll every half second instead of every few, so the test takes a second, not ten."""
-    assert manager_module.REFRESH_SECONDS <= WAIT_SECONDS
-    monkeypatch.setattr(manager_module, "REFRESH_SECONDS", POLL_FOR_TESTS)
+    assert live_table.REFRESH_SECONDS <= WAIT_SECONDS
+    monkeypatch.setattr(live_table, "REFRESH_SECONDS", POLL_FOR_TESTS)
 
 
 async def test_manager_screen_shows_another_screeners_work_without_restart(
@@ -164,6 +164,6 @@ async def test_default_refresh_shows_a_new_contact_within_seconds(
             pilot,
             app,
             lambda rows: new.reference in rows,
-            limit=manager_module.REFRESH_SECONDS + 2,
+            limit=live_table.REFRESH_SECONDS + 2,
         )
-        assert waited <= manager_module.REFRESH_SECONDS + 2
+        assert waited <= live_table.REFRESH_SECONDS + 2
