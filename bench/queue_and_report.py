@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_synthetic import END, build
 
 from mash_tui.domain.clock import ensure_utc
-from mash_tui.queries.weekly import IsoWeek, drilldown, weekly_summary
+from mash_tui.queries.drilldown import drilldown
+from mash_tui.queries.weekly import IsoWeek, weekly_summary
 from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 from mash_tui.store.engine import make_engine

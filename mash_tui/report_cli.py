@@ -70,7 +70,7 @@ def _date(text: str, option: str) -> date:
 
 
 def _choose_format(args: argparse.Namespace) -> str:
-    from mash_tui.exports import FORMATS, SUFFIX_FORMATS
+    from mash_tui.queries.weekly_formats import FORMATS, SUFFIX_FORMATS
 
     listed = ", ".join(FORMATS[:-1]) + " or " + FORMATS[-1]
     if args.format is not None:
@@ -91,8 +91,9 @@ def _choose_format(args: argparse.Namespace) -> str:
 
 
 def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
-    from mash_tui.exports import ExportError, weekly_bytes, write_bytes
+    from mash_tui.exports import ExportError, write_bytes
     from mash_tui.queries.weekly import IsoWeek, weekly_summary
+    from mash_tui.queries.weekly_formats import weekly_bytes
 
     fmt = _choose_format(args)
     if fmt == "xlsx" and not args.output:

@@ -9,7 +9,8 @@ from builders import W47, Made, build_w47, make_contact, utc
 
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.domain.deadlines import DeadlinePolicy, Timescale
-from mash_tui.queries.weekly import IsoWeek, drilldown, figure_keys, percentile, weekly_summary
+from mash_tui.queries.drilldown import drilldown, figure_keys
+from mash_tui.queries.weekly import IsoWeek, percentile, weekly_summary
 from mash_tui.services import Services
 
 
