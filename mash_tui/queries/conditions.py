@@ -117,21 +117,24 @@ class WeekConditions:
         c = self.t.c
         return and_(
             c.received_at < instant,
-            or_(is_open_flag(self.t, True), c.authorised_at >= instant),
+            or_(c.authorised_at.is_(None), c.authorised_at >= instant),
         )
 
-    def open_halves(self, instant: datetime) -> list[ColumnElement[bool]]:
-        """Two scopes that each use an index and together hold every contact open at the instant.
+    def open_halves(self, first: datetime, last: datetime) -> list[ColumnElement[bool]]:
+        """Two scopes that each use an index and together hold every contact open at any
+        instant from `first` to `last`.
 
-        Open contacts come through (is_open, deadline_at); those authorised since the
-        instant through authorised_at, bounded on both sides so SQLite picks that index.
+        Open contacts come through (is_open, deadline_at); those authorised since `first`
+        through the authorised_at index, bounded on both sides so SQLite picks that index.
+        The bound on received_at is read from the index entry when the index holds it, so
+        only the few contacts that were open then are looked at further.
         """
         from sqlalchemy import and_
 
         c = self.t.c
         return [
-            is_open_flag(self.t, True),
-            and_(c.authorised_at >= instant, c.authorised_at < FAR_FUTURE),
+            and_(is_open_flag(self.t, True), c.received_at < last),
+            and_(c.authorised_at >= first, c.authorised_at < FAR_FUTURE, c.received_at < last),
         ]
 
     def repeat(self) -> ColumnElement[bool]:

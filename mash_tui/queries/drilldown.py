@@ -67,9 +67,9 @@ def drilldown(
         c.authorised_at,
     )
     if scope is Scope.OPEN_AT_START:
-        scans = q.open_halves(q.start)
+        scans = q.open_halves(q.start, q.start)
     elif scope is Scope.OPEN_AT_END:
-        scans = q.open_halves(q.cut)
+        scans = q.open_halves(q.cut, q.cut)
     else:
         scans = [condition]
     refs: list[ContactRef] = []

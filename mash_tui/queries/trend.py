@@ -1,21 +1,19 @@
-"""Provides the weekly trend: a few figures for each of the last twelve weeks, in three queries.
+"""Provides the weekly trend: a few figures for each of the last twelve weeks.
 
-Each point equals that week's own summary (a test holds them together): the weeks are
-bucketed by the same instants, and "open past deadline" uses the same two indexed
-halves as the report's open figures.
+Each point equals that week's own summary (a test holds them together): received and
+decided use the week's own conditions, and "open past deadline" uses the same two
+indexed halves as the report's open figures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mash_tui.queries.conditions import (
-    FAR_FUTURE,
     WeekConditions,
     counted_if,
-    is_open_flag,
     report_time,
 )
 from mash_tui.queries.figures import percent
@@ -52,8 +50,8 @@ def trend(
     weeks: int = TREND_WEEKS,
     as_at: datetime | None = None,
 ) -> list[TrendPoint]:
-    """The last `weeks` weeks up to and including `week`, in three bucketed queries."""
-    from sqlalchemy import and_, case, literal, select
+    """The last `weeks` weeks up to and including `week`: small range counts per week, one scan."""
+    from sqlalchemy import and_, select
 
     week = IsoWeek.of(week)
     now = report_time(services, as_at)
@@ -61,79 +59,46 @@ def trend(
     qs = [WeekConditions.of(services, w, now) for w in span]
     first, last = qs[0], qs[-1]
     c = first.t.c
-
-    def bucket(column: Any) -> Any:
-        return case(
-            *((column < q.cut, literal(index)) for index, q in enumerate(qs)),
-            else_=literal(-1),
-        )
-
-    received = [0] * weeks
-    decided = [0] * weeks
-    within = [0] * weeks
-    breached = [0] * weeks
+    received: list[int] = []
+    decided: list[tuple[int, int, int]] = []
     open_past = [0] * weeks
     with services.engine.connect() as conn:
-        stmt = (
-            select(bucket(c.received_at).label("b"), counted_if(None))
-            .where(c.received_at >= first.start, c.received_at < last.cut)
-            .group_by("b")
-        )
-        for index, n in conn.execute(stmt):
-            if index >= 0:
-                received[index] = int(n)
-        stmt = (
-            select(
-                bucket(c.authorised_at).label("b"),
-                counted_if(None),
-                counted_if(first.within_target),
-                counted_if(first.breached),
-            )
-            .where(
-                c.authorised_at.is_not(None),
-                c.authorised_at >= first.start,
-                c.authorised_at < last.cut,
-            )
-            .group_by("b")
-        )
-        for index, n, w, b in conn.execute(stmt):
-            if index >= 0:
-                decided[index] = int(n)
-                within[index] = int(w)
-                breached[index] = int(b)
-        # Open past deadline at each week's end, through the same two indexed halves. Within
-        # a half the condition is simpler than the figure's (the half already says whether
+        # Each week's own received and decided ranges as scalar subqueries of one statement,
+        # so each count reads one week of an index.
+        subqueries = []
+        for q in qs:
+            subqueries.append(select(counted_if(None)).where(q.received).scalar_subquery())
+            for counted in (None, q.within_target, q.breached):
+                subqueries.append(select(counted_if(counted)).where(q.decided).scalar_subquery())
+        row = conn.execute(select(*subqueries)).one()
+        for index in range(weeks):
+            n, d, w, b = (int(value or 0) for value in row[4 * index : 4 * index + 4])
+            received.append(n)
+            decided.append((d, w, b))
+        # Open past deadline at each week's end, through the two indexed halves. Within a
+        # half the condition is simpler than the figure's (the half already says whether
         # the contact is open), and a contact authorised later counts only if it was
         # overdue then, so only rows authorised after their deadline are examined.
+        opened, closed = first.open_halves(first.cut, last.cut)
         open_columns = [counted_if(and_(c.received_at < q.cut, c.deadline_at < q.cut)) for q in qs]
-        row = conn.execute(
-            select(*open_columns).where(
-                is_open_flag(first.t, True), c.received_at < last.cut, c.deadline_at < last.cut
-            )
-        ).one()
-        for index in range(weeks):
-            open_past[index] += int(row[index] or 0)
         closed_columns = [
             counted_if(and_(c.received_at < q.cut, c.authorised_at >= q.cut, c.deadline_at < q.cut))
             for q in qs
         ]
-        row = conn.execute(
-            select(*closed_columns).where(
-                c.authorised_at >= first.cut,
-                c.authorised_at < FAR_FUTURE,
-                c.authorised_at > c.deadline_at,
-                c.received_at < last.cut,
-            )
-        ).one()
-        for index in range(weeks):
-            open_past[index] += int(row[index] or 0)
+        for half, columns, extra in (
+            (opened, open_columns, c.deadline_at < last.cut),
+            (closed, closed_columns, c.authorised_at > c.deadline_at),
+        ):
+            row = conn.execute(select(*columns).where(half, extra)).one()
+            for index in range(weeks):
+                open_past[index] += int(row[index] or 0)
     return [
         TrendPoint(
             week=w.label,
             received=received[i],
-            decided=decided[i],
-            decided_within_target=within[i],
-            breached_deadline=breached[i],
+            decided=decided[i][0],
+            decided_within_target=decided[i][1],
+            breached_deadline=decided[i][2],
             open_past_deadline=open_past[i],
         )
         for i, w in enumerate(span)

@@ -318,11 +318,12 @@ def count_figures(services: Services, q: WeekConditions, keys: list[str]) -> dic
             for key, where in zip(scoped, wheres, strict=True):
                 open_keys.append((key, within if where is None else and_(within, where)))
         if open_keys:
-            # Open at the start covers open at the end through the later instant's halves.
+            # One pair of halves covers both instants (the cut is before the start only
+            # for a week that has not begun at the report time).
             counts.update({key: 0 for key, _ in open_keys})
-            for half in q.open_halves(q.start):
-                columns = [counted_if(and_(half, cond)) for _, cond in open_keys]
-                row = conn.execute(select(*columns).where(half, q.t.c.received_at < q.end)).one()
+            for half in q.open_halves(min(q.start, q.cut), max(q.start, q.cut)):
+                columns = [counted_if(cond) for _, cond in open_keys]
+                row = conn.execute(select(*columns).where(half)).one()
                 for index, (key, _) in enumerate(open_keys):
                     counts[key] += int(row[index] or 0)
     return counts
@@ -401,7 +402,7 @@ def _late_contacts(services: Services, q: WeekConditions) -> list[LateContact]:
         ).all()
         still_open = [
             row
-            for half in q.open_halves(q.cut)
+            for half in q.open_halves(q.cut, q.cut)
             for row in conn.execute(select(*columns).where(half, open_late)).all()
         ]
     still_open.sort(key=lambda row: (row.deadline_at, row.id))
