@@ -303,7 +303,17 @@ class SplitDef:
     phrase: str
     column: str
     label: Callable[[str], str]
-    order: Callable[[], list[str]]
+    rank: Callable[[str], tuple[int, Any]]
+
+
+def _in_order(order: Callable[[], list[str]]) -> Callable[[str], tuple[int, Any]]:
+    """Rank known codes in the given order and unknown ones after them by code."""
+
+    def rank(code: str) -> tuple[int, Any]:
+        known = order()
+        return (0, known.index(code)) if code in known else (1, code)
+
+    return rank
 
 
 def _source_label(code: str) -> str:
@@ -335,16 +345,23 @@ SPLITS: dict[str, SplitDef] = {
             "next step",
             "next_step",
             _next_step_label,
-            lambda: [step.value for step in NextStep],
+            _in_order(lambda: [step.value for step in NextStep]),
         ),
-        SplitDef("level", "Level of Need", "Level of Need", "level", "Level {}".format, list),
+        SplitDef(
+            "level",
+            "Level of Need",
+            "Level of Need",
+            "level",
+            "Level {}".format,
+            lambda c: (0, int(c)),
+        ),
         SplitDef(
             "source",
             "Contact source",
             "contact source",
             "source_code",
             _source_label,
-            _source_order,
+            _in_order(_source_order),
         ),
         SplitDef(
             "priority",
@@ -352,7 +369,7 @@ SPLITS: dict[str, SplitDef] = {
             "RAG priority",
             "priority",
             str.capitalize,
-            lambda: [p.value for p in Priority],
+            _in_order(lambda: [p.value for p in Priority]),
         ),
     )
 }
@@ -370,10 +387,7 @@ def split_sort_key(dimension: str, code: str) -> tuple[int, Any]:
     """Known values in their own order, then unknown ones by code, then 'not recorded'."""
     if code == "none":
         return (2, "")
-    if dimension == "level":
-        return (0, int(code))
-    order = SPLITS[dimension].order()
-    return (0, order.index(code)) if code in order else (1, code)
+    return SPLITS[dimension].rank(code)
 
 
 # ---------------------------------------------------------------- conditions
