@@ -63,16 +63,18 @@ def trend(
     decided: list[tuple[int, int, int]] = []
     open_past = [0] * weeks
     with services.engine.connect() as conn:
-        # Each week's own received and decided ranges as scalar subqueries of one statement,
-        # so each count reads one week of an index.
-        subqueries = []
+        # Each week's own decided range, with its received range as a subquery, so each
+        # count reads one week of an index.
         for q in qs:
-            subqueries.append(select(counted_if(None)).where(q.received).scalar_subquery())
-            for counted in (None, q.within_target, q.breached):
-                subqueries.append(select(counted_if(counted)).where(q.decided).scalar_subquery())
-        row = conn.execute(select(*subqueries)).one()
-        for index in range(weeks):
-            n, d, w, b = (int(value or 0) for value in row[4 * index : 4 * index + 4])
+            row = conn.execute(
+                select(
+                    select(counted_if(None)).where(q.received).scalar_subquery(),
+                    counted_if(None),
+                    counted_if(q.within_target),
+                    counted_if(q.breached),
+                ).where(q.decided)
+            ).one()
+            n, d, w, b = (int(value or 0) for value in row)
             received.append(n)
             decided.append((d, w, b))
         # Open past deadline at each week's end, through the two indexed halves. Within a
