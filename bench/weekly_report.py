@@ -79,9 +79,16 @@ def main() -> int:
                 conn.exec_driver_sql(statement)
     services = Services(engine, FrozenClock(END))
     last = IsoWeek.containing(END).shift(-1)
-    print(
-        f"## Weekly report ({args.contacts:,} contacts, SQLite, indexes added: {args.add_indexes})"
-    )
+    with engine.connect() as conn:
+        indexes = sorted(
+            str(name)
+            for (name,) in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'contacts'"
+            )
+            if not str(name).startswith("sqlite_")
+        )
+    print(f"## Weekly report ({args.contacts:,} contacts, SQLite)")
+    print(f"- Indexes on contacts: {', '.join(indexes)}")
     for label, week in (
         ("last complete week", last),
         ("a year back", last.shift(-52)),
