@@ -1,14 +1,15 @@
-"""`mash-tui report weekly` and `mash-tui export annex-a`: figures out of the system, audited."""
+"""Provides `mash-tui report weekly` and `mash-tui export annex-a`: figures out of the system, audited."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from mash_tui.cli_common import CliError
 from mash_tui.config import current_login
+from mash_tui.domain.clock import parse_day
 
 if TYPE_CHECKING:
     from mash_tui.runtime import Runtime
@@ -60,17 +61,20 @@ def register(sub: Any) -> None:
     annex.set_defaults(handler=cmd_export_annex_a)
 
 
-def _date(text: str, option: str) -> date:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise CliError(f"{option} '{text}' is not a date: use dd/mm/yyyy, e.g. 16/11/2026")
+def _day(text: str, option: str) -> date:
+    """A day option read by the one date parser, refused in the words of this command."""
+    try:
+        day = parse_day(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise CliError(f"{option} '{text}' is not a date: use dd/mm/yyyy, e.g. 16/11/2026")
+    return day
 
 
 def _choose_format(args: argparse.Namespace) -> str:
-    from mash_tui.exports import FORMATS, SUFFIX_FORMATS
+    """The format asked for, else the one the output file's extension names, else a table."""
+    from mash_tui.queries.weekly_formats import FORMATS, SUFFIX_FORMATS
 
     listed = ", ".join(FORMATS[:-1]) + " or " + FORMATS[-1]
     if args.format is not None:
@@ -91,8 +95,10 @@ def _choose_format(args: argparse.Namespace) -> str:
 
 
 def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
-    from mash_tui.exports import ExportError, weekly_bytes, write_bytes
+    """Print or write the weekly timeliness report and audit that it left the system."""
+    from mash_tui.exports import ExportError, write_bytes
     from mash_tui.queries.weekly import IsoWeek, weekly_summary
+    from mash_tui.queries.weekly_formats import weekly_bytes
 
     fmt = _choose_format(args)
     if fmt == "xlsx" and not args.output:
@@ -140,11 +146,12 @@ def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_export_annex_a(rt: Runtime, args: argparse.Namespace) -> int:
+    """Write Ofsted Annex A List 1 for a period and audit that it left the system."""
     from mash_tui.exports import ExportError
     from mash_tui.queries.annex_a import annex_a_format, annex_a_rows, period_bounds, write_annex_a
 
-    first = _date(args.first, "--from")
-    last = _date(args.last, "--to")
+    first = _day(args.first, "--from")
+    last = _day(args.last, "--to")
     try:
         period_bounds(first, last)
         fmt = annex_a_format(args.output)

@@ -18,7 +18,8 @@ from mash_tui.widgets import ServiceCaller, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
-    from mash_tui.queries.weekly import ContactRef, IsoWeek, TrendPoint, WeeklySummary
+    from mash_tui.queries.drilldown import ContactRef
+    from mash_tui.queries.weekly import IsoWeek, TrendPoint, WeeklySummary
     from mash_tui.services import Services
 
 BAR_WIDTH = 20
@@ -26,7 +27,7 @@ BAR_WIDTH = 20
 
 def trend_chart(points: list[TrendPoint], width: int = BAR_WIDTH) -> Text:
     """One line per week: a bar of decided-within-target %, with the numbers beside it."""
-    from mash_tui.exports import bar
+    from mash_tui.queries.weekly_formats import bar
 
     text = Text()
     heading = "Week".ljust(10) + "Within target".ljust(7 + width) + "  Decided  Late  Open late\n"
@@ -129,7 +130,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         box.display = True
 
     def show(self, summary: WeeklySummary) -> None:
-        from mash_tui.exports import SECTIONS, SPLIT_PHRASES
+        from mash_tui.queries.figures import SECTIONS, SPLITS
 
         self.summary = summary
         self.query_one("#wr-error").display = False
@@ -167,7 +168,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
                         key=f"section:{key}",
                     )
         for dimension, rows in summary.splits.items():
-            title = f"Decided by {SPLIT_PHRASES[dimension]} (% within target)"
+            title = f"Decided by {SPLITS[dimension].phrase} (% within target)"
             table.add_row("", "", Text(title, style="bold underline"), key=f"section:{dimension}")
             for row in rows:
                 in_target = row.within_target_percent
@@ -253,7 +254,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
 
     @staticmethod
     def _drill(services: Services, summary: WeeklySummary, key: str) -> list[ContactRef]:
-        from mash_tui.queries.weekly import drilldown
+        from mash_tui.queries.drilldown import drilldown
 
         return drilldown(services, summary.week, key, as_at=summary.as_at)
 

@@ -12,12 +12,12 @@ from openpyxl import load_workbook
 from mash_tui.exports import (
     ExportError,
     Sheet,
-    bar,
     csv_bytes,
     write_atomic,
     write_bytes,
     write_xlsx,
 )
+from mash_tui.queries.weekly_formats import bar
 
 
 def test_write_is_owner_only_and_leaves_no_temporary_file(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from builders import W47, Made, build_w47, make_contact, utc
 
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.domain.deadlines import DeadlinePolicy, Timescale
-from mash_tui.queries.weekly import IsoWeek, drilldown, figure_keys, percentile, weekly_summary
+from mash_tui.queries.drilldown import drilldown, figure_keys
+from mash_tui.queries.weekly import IsoWeek, percentile, weekly_summary
 from mash_tui.services import Services
 
 
@@ -421,3 +422,35 @@ def test_a_later_drill_down_lists_what_the_report_counted(
     clock.advance(timedelta(seconds=1))
     now = weekly_summary(services, W47)
     assert now.count("cohort.open") == before["cohort.open"] - 1  # as things stand now
+
+
+def test_a_week_not_begun_counts_what_its_drilldown_lists(
+    services: Services, clock: FrozenClock, w47: dict[str, Made]
+) -> None:
+    # As at Thursday of week 47, week 48 has not begun: "open at the end" is open now.
+    as_at = utc(2026, 11, 19, 12, 0)
+    summary = weekly_summary(services, W47.shift(1), as_at=as_at)
+    assert summary.count("open_at_end") == 3
+    for key in figure_keys(summary):
+        listed = drilldown(services, W47.shift(1), key, as_at=as_at)
+        assert (key, len(listed)) == (key, summary.figure(key).count)
+
+
+def test_every_registry_figure_is_in_one_section_and_every_format(
+    services: Services, w47: dict[str, Made]
+) -> None:
+    import json
+
+    from mash_tui.queries.figures import FIGURES, SECTIONS
+    from mash_tui.queries.weekly_formats import weekly_bytes, weekly_rows
+
+    in_sections = [key for _, keys in SECTIONS for key in keys]
+    assert sorted(in_sections) == sorted(f.key for f in FIGURES)
+    summary = weekly_summary(services, W47)
+    csv_keys = {row[1] for row in weekly_rows(summary)}
+    table = weekly_bytes(summary, "table").decode()
+    markdown = weekly_bytes(summary, "md").decode()
+    figures = json.loads(weekly_bytes(summary, "json"))["figures"]
+    for figure in FIGURES:
+        assert figure.key in csv_keys and figure.key in figures, figure.key
+        assert figure.label in table and figure.label in markdown, figure.label

@@ -1,0 +1,183 @@
+"""Provides the SQL conditions the weekly figures are built from, for one week on one database.
+
+Definitions in one place (a week is an ISO week turned into two UTC instants ``start``
+and ``end``; ``cut`` is the earlier of ``end`` and the report time ``as_at``):
+
+- *received*: ``start <= received_at < cut``.
+- *decided*: authorised (left the MASH) in the week, ``start <= authorised_at < cut``,
+  whenever it was received. Timeliness figures are over the decided contacts.
+- *open at an instant t*: received before t and not authorised before t.
+- *the received cohort*: the contacts received in the week, as they stand at ``as_at``.
+
+Every figure is as things stood at ``cut``, so a drill-down run later with the same
+``as_at`` lists exactly the contacts that were counted, whatever has happened since.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mash_tui.domain.clock import ensure_utc
+from mash_tui.domain.states import ConsentOutcome, needs_override
+from mash_tui.queries.weeks import IsoWeek
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Engine, Table
+
+    from mash_tui.services import Services
+
+__all__ = [
+    "FAR_FUTURE",
+    "REPEAT_WINDOW_DAYS",
+    "WeekConditions",
+    "counted_if",
+    "is_open_flag",
+    "report_time",
+]
+
+REPEAT_WINDOW_DAYS = 365
+# SQLite's julianday() keeps milliseconds; comparisons allow half of one.
+TOLERANCE_SECONDS = 0.0005
+# An upper bound that turns "authorised since t" into a two-sided range: without planner
+# statistics SQLite then prefers the authorised_at index to the received_at one.
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+
+OVERRIDE_OUTCOMES = [outcome.value for outcome in ConsentOutcome if needs_override(outcome)]
+
+
+def report_time(services: Services, as_at: datetime | None) -> datetime:
+    """The instant a report is as at: the one asked for, or now by the services' clock."""
+    return ensure_utc(as_at) if as_at is not None else services.clock.now()
+
+
+def is_open_flag(table: Table, value: bool) -> ColumnElement[bool]:
+    """Compare the open flag so the (is_open, deadline_at) index can serve it."""
+    from sqlalchemy import false, true
+
+    return table.c.is_open == (true() if value else false())
+
+
+def counted_if(condition: ColumnElement[bool] | None) -> Any:
+    """A COUNT over the rows meeting a condition (all rows when there is none)."""
+    from sqlalchemy import case, func
+
+    return func.count() if condition is None else func.count(case((condition, 1)))
+
+
+class WeekConditions:
+    """The conditions every figure is built from, for one week as at one instant."""
+
+    def __init__(self, engine: Engine, target_hours: float, week: IsoWeek, as_at: datetime) -> None:
+        from sqlalchemy import and_, literal
+
+        from mash_tui.store.tables import Contact
+
+        self.dialect = engine.dialect.name
+        self.t: Table = Contact.__table__  # type: ignore[attr-defined]
+        self.week = week
+        self.start = week.start
+        self.end = week.end
+        self.as_at = as_at
+        # Figures that look at "now" inside the week use the report time instead.
+        self.cut = min(self.end, as_at)
+        self.target_seconds = target_hours * 3600.0
+        c = self.t.c
+        self.received = and_(c.received_at >= self.start, c.received_at < self.cut)
+        self.decided = and_(
+            c.authorised_at.is_not(None),
+            c.authorised_at >= self.start,
+            c.authorised_at < self.cut,
+        )
+        self.decided_by_as_at = and_(c.authorised_at.is_not(None), c.authorised_at < as_at)
+        self.within_target = and_(
+            c.authorised_at.is_not(None),
+            self.seconds(c.received_at, c.authorised_at)
+            <= literal(self.target_seconds + TOLERANCE_SECONDS),
+        )
+        self.breached = and_(c.authorised_at.is_not(None), c.authorised_at > c.deadline_at)
+
+    @classmethod
+    def of(cls, services: Services, week: IsoWeek, as_at: datetime) -> WeekConditions:
+        """The week's conditions on the services' database, under its target hours."""
+        return cls(services.engine, services.policy.target_hours, week, as_at)
+
+    def seconds(self, start: Any, end: Any) -> Any:
+        """Elapsed seconds between two instant columns, in the database's own arithmetic."""
+        from sqlalchemy import Float, cast, func
+
+        if self.dialect == "sqlite":
+            return (func.julianday(end) - func.julianday(start)) * 86400.0
+        return cast(func.extract("epoch", end - start), Float)
+
+    def open_at(self, instant: datetime) -> ColumnElement[bool]:
+        """Received before the instant and not authorised before it."""
+        from sqlalchemy import and_, or_
+
+        c = self.t.c
+        return and_(
+            c.received_at < instant,
+            or_(c.authorised_at.is_(None), c.authorised_at >= instant),
+        )
+
+    def open_halves(self, first: datetime, last: datetime) -> list[ColumnElement[bool]]:
+        """Two scopes that each use an index and together hold every contact open at any
+        instant from `first` to `last`.
+
+        Open contacts come through (is_open, deadline_at); those authorised since `first`
+        through the authorised_at index, bounded on both sides so SQLite picks that index.
+        The bound on received_at is read from the index entry when the index holds it, so
+        only the few contacts that were open then are looked at further.
+        """
+        from sqlalchemy import and_
+
+        c = self.t.c
+        return [
+            and_(is_open_flag(self.t, True), c.received_at < last),
+            and_(c.authorised_at >= first, c.authorised_at < FAR_FUTURE, c.received_at < last),
+        ]
+
+    def repeat(self) -> ColumnElement[bool]:
+        """The same child had an earlier contact received within the 12 months before."""
+        from sqlalchemy import and_, literal, or_, select
+
+        c = self.t.c
+        e = self.t.alias("earlier").c
+        return (
+            select(literal(1))
+            .where(
+                e.child_id == c.child_id,
+                e.id != c.id,
+                or_(
+                    e.received_at < c.received_at,
+                    and_(e.received_at == c.received_at, e.id < c.id),
+                ),
+                self.seconds(e.received_at, c.received_at)
+                <= literal(REPEAT_WINDOW_DAYS * 86400.0 + TOLERANCE_SECONDS),
+            )
+            .exists()
+        )
+
+    def consent(self, outcome: ConsentOutcome | None) -> ColumnElement[bool]:
+        """Consent recorded with this outcome, or (None) with none of the known outcomes."""
+        from sqlalchemy import or_
+
+        column = self.t.c.consent_outcome
+        if outcome is None:
+            return or_(column.is_(None), column.not_in([o.value for o in ConsentOutcome]))
+        return column == outcome.value
+
+    def override(self) -> ColumnElement[bool]:
+        """Sharing went ahead without consent, so the decision carries an override."""
+        return self.t.c.consent_outcome.in_(OVERRIDE_OUTCOMES)
+
+    def override_with_rationale(self) -> ColumnElement[bool]:
+        from sqlalchemy import and_, func
+
+        c = self.t.c
+        return and_(self.override(), func.length(func.trim(c.override_rationale)) > 0)
+
+    def override_authorised(self) -> ColumnElement[bool]:
+        from sqlalchemy import and_
+
+        return and_(self.override(), self.t.c.override_authorised_by_id.is_not(None))
