@@ -13,7 +13,8 @@ from collections import Counter as Tally
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from mash_tui.demo_plan import WINDOW_DAYS, Planner, Referral, RunTally, demo_now
+from mash_tui.demo_plan import Planner, Referral, RunTally
+from mash_tui.demo_times import WINDOW_DAYS, demo_now
 from mash_tui.domain.clock import FrozenClock, format_local
 from mash_tui.domain.errors import MashError, PermissionDenied
 from mash_tui.domain.inputs import LevelInput

@@ -11,9 +11,12 @@ import random
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from typing import TypeVar
 
 from mash_tui.domain.inputs import ChildInput
 from mash_tui.domain.rules import ANONYMOUS_SOURCES, nhs_check_digit_ok
+
+Choice = TypeVar("Choice", bound=str)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -128,7 +131,7 @@ ETHNICITY_WEIGHTS = _weights(
 )
 
 
-def pick(rng: random.Random, weighted: Sequence[tuple[str, float]]) -> str:
+def pick(rng: random.Random, weighted: Sequence[tuple[Choice, float]]) -> Choice:
     """A weighted choice that depends only on the generator state."""
     return rng.choices([k for k, _ in weighted], weights=[w for _, w in weighted])[0]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import random
 from collections import Counter as Tally
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from mash_tui.demo_people import (
@@ -42,19 +43,15 @@ from mash_tui.demo_texts import (
     WORKING_WELL,
     Template,
 )
-from mash_tui.domain.clock import local_date, local_to_utc, to_local
+from mash_tui.demo_times import OPEN_WINDOW, WINDOW_DAYS, arrival, days_weighted, daytime
+from mash_tui.domain.clock import local_date, to_local
 from mash_tui.domain.deadlines import is_working_day
 from mash_tui.domain.inputs import ChildInput, ConsentInput, DecisionInput, IntakeInput
 from mash_tui.domain.levels import NEXT_STEPS, Framework, Level
 from mash_tui.domain.states import ConsentOutcome, needs_override
 
 if TYPE_CHECKING:
-    from mash_tui.services import Services
-
-WINDOW_DAYS = 56  # about eight weeks of history
-OPEN_WINDOW = timedelta(hours=24)  # contacts this recent are left open
-END_OF_DEMO_DAY = time(16, 30)  # "now" on a past `until` date, Europe/London
-DAY_START, DAY_END = 8, 20  # MASH staff act between these local hours
+    pass
 
 
 @dataclass
@@ -86,66 +83,36 @@ class RunTally:
     mismatches: int = 0
 
 
-def demo_now(services: Services, until: date | None) -> datetime:
-    """The demo's "now": late afternoon on `until`, never later than the real clock."""
-    real = services.clock.now()
-    if until is None:
-        until = local_date(real)
-    return min(real, local_to_utc(datetime.combine(until, END_OF_DEMO_DAY)))
+class Stop(StrEnum):
+    """Where a planned contact's history stops: still open at one step, or done (authorised)."""
 
-
-def _daytime(at: datetime, rng: random.Random) -> datetime:
-    """Move an action that would fall at night to the start of the next staffed morning."""
-    local = to_local(at)
-    if DAY_START <= local.hour < DAY_END:
-        return at
-    day = local.date() if local.hour < DAY_START else local.date() + timedelta(days=1)
-    start = local_to_utc(datetime.combine(day, time(DAY_START, 0)))
-    return start + timedelta(minutes=rng.randint(5, 55))
+    CREATED = "created"
+    CONSENT = "consent"
+    LEVEL = "level"
+    OVERRIDE_PENDING = "override_pending"
+    AWAITING = "awaiting"
+    RETURNED = "returned"
+    DONE = "done"
 
 
 # The last day's contacts: one of each open state first, then a weighted mix.
-OPEN_STOPS_FIRST = ["awaiting", "override_pending", "returned", "created"]
-OPEN_STOP_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("created", 20),
-    ("consent", 15),
-    ("level", 15),
-    ("override_pending", 12),
-    ("awaiting", 23),
-    ("returned", 15),
+OPEN_STOPS_FIRST: list[Stop] = [Stop.AWAITING, Stop.OVERRIDE_PENDING, Stop.RETURNED, Stop.CREATED]
+OPEN_STOP_WEIGHTS: tuple[tuple[Stop, float], ...] = (
+    (Stop.CREATED, 20),
+    (Stop.CONSENT, 15),
+    (Stop.LEVEL, 15),
+    (Stop.OVERRIDE_PENDING, 12),
+    (Stop.AWAITING, 23),
+    (Stop.RETURNED, 15),
 )
-STOP_PROGRESS = {
-    "returned": 5,
-    "awaiting": 4,
-    "level": 3,
-    "override_pending": 2,
-    "consent": 1,
-    "created": 0,
+STOP_PROGRESS: dict[Stop, int] = {
+    Stop.RETURNED: 5,
+    Stop.AWAITING: 4,
+    Stop.LEVEL: 3,
+    Stop.OVERRIDE_PENDING: 2,
+    Stop.CONSENT: 1,
+    Stop.CREATED: 0,
 }
-HOUR_WEIGHTS = [0.15] * 7 + [0.4, 0.9] + [1.3] * 4 + [1.2] * 4 + [0.8] + [0.4] * 4 + [0.25] * 2
-
-
-def _days(start: datetime, now: datetime) -> tuple[list[date], list[float]]:
-    """Each local day of the window, weighted so working days are busier than weekends."""
-    first, last = local_date(start), local_date(now)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    return days, [1.0 if is_working_day(d) else 0.35 for d in days]
-
-
-def _arrival(
-    rng: random.Random, start: datetime, now: datetime, days: tuple[list[date], list[float]]
-) -> datetime:
-    """A received instant, weekday- and daytime-heavy, between start and now."""
-    while True:
-        day = rng.choices(days[0], weights=days[1])[0]
-        hour = rng.choices(range(24), weights=HOUR_WEIGHTS)[0]
-        naive = datetime.combine(day, time(hour, rng.randrange(60)))
-        try:
-            at = local_to_utc(naive)
-        except ValueError:  # the hour the clocks skip in March
-            continue
-        if start <= at <= now:
-            return at
 
 
 def _source(rng: random.Random, received: datetime) -> str:
@@ -199,7 +166,7 @@ class Planner:
     def referrals(self, contacts: int) -> list[Referral]:
         """Enough referrals for exactly `contacts` contacts, in order of receipt."""
         received = []
-        days = _days(self.start, self.now)
+        days = days_weighted(self.start, self.now)
         remaining = contacts
         while remaining > 0:
             size = 1
@@ -209,17 +176,17 @@ class Planner:
             elif roll < 0.12:
                 size = 2
             size = min(size, remaining)
-            received.append((_arrival(self.rng, self.start, self.now, days), size))
+            received.append((arrival(self.rng, self.start, self.now, days), size))
             remaining -= size
         received.sort(key=lambda pair: pair[0])
         recent = sum(1 for at, _ in received if self.now - at <= OPEN_WINDOW)
-        stops = ["authorised"] * (len(received) - recent) + self._open_stops(recent)
+        stops = [Stop.DONE] * (len(received) - recent) + self._open_stops(recent)
         return [
             self._referral(i, at, size, stop)
             for i, ((at, size), stop) in enumerate(zip(received, stops, strict=True))
         ]
 
-    def _open_stops(self, count: int) -> list[str]:
+    def _open_stops(self, count: int) -> list[Stop]:
         """Where each of the last day's contacts stops: every kind of open state appears.
 
         The oldest of them are furthest along, the newest just logged.
@@ -282,7 +249,7 @@ class Planner:
             )
         return children
 
-    def _referral(self, index: int, received: datetime, size: int, stop: str) -> Referral:
+    def _referral(self, index: int, received: datetime, size: int, stop: Stop) -> Referral:
         rng = self.rng
         today = local_date(received)
         source = _source(rng, received)
@@ -355,8 +322,8 @@ class Planner:
                 (ConsentOutcome.NOT_SOUGHT, 4),
             ),
         )
-        open_plan = stop != "authorised"
-        if stop == "override_pending" and not needs_override(outcome):
+        open_plan = stop != Stop.DONE
+        if stop == Stop.OVERRIDE_PENDING and not needs_override(outcome):
             outcome = rng.choice((ConsentOutcome.REFUSED, ConsentOutcome.NOT_SOUGHT))
         consent = self._consent(outcome, words, self.names.get(screener, screener))
 
@@ -374,7 +341,7 @@ class Planner:
             sos_scale=rng.randint(*scale),
             mismatch_justification=mismatch,
         )
-        returned = stop == "returned" or (not open_plan and rng.random() < 0.08)
+        returned = stop == Stop.RETURNED or (not open_plan and rng.random() < 0.08)
         decisions = [decision]
         if returned:
             revised = DecisionInput(**{**decision.__dict__})
@@ -461,28 +428,28 @@ class Planner:
         priority: str,
         override: bool,
         returned: bool,
-        stop: str,
+        stop: Stop,
         *,
         now: datetime,
     ) -> list[tuple[datetime, str]]:
         """The instants of each step, in order; nothing after `now` is kept."""
         rng = self.rng
         names = ["create", "consent"]
-        if override and stop != "override_pending":
+        if override and stop != Stop.OVERRIDE_PENDING:
             names.append("override")
-        if stop not in ("created", "consent", "override_pending"):
+        if stop not in (Stop.CREATED, Stop.CONSENT, Stop.OVERRIDE_PENDING):
             names.append("level")
-            if stop != "level":
+            if stop != Stop.LEVEL:
                 names += ["decide", "submit"]
                 if returned:
                     names.append("return")
-                    if stop == "authorised":
+                    if stop == Stop.DONE:
                         names += ["redecide", "resubmit"]
-                if stop == "authorised":
+                if stop == Stop.DONE:
                     names.append("authorise")
-        if stop == "created":
+        if stop == Stop.CREATED:
             names = ["create"]
-        if stop != "authorised":
+        if stop != Stop.DONE:
             return self._open_timeline(received, names, now)
         late = rng.random() < (0.3 if now - received < timedelta(hours=60) else 0.06)
         if late:
@@ -498,13 +465,13 @@ class Planner:
         previous = received
         for at, name in zip(times, names, strict=True):
             # Staff act in the daytime; a late plan may run past "now" and stay open.
-            at = max(_daytime(at, rng), previous + timedelta(minutes=2))
+            at = max(daytime(at, rng), previous + timedelta(minutes=2))
             if at > now:
                 break
             steps.append((at, name))
             previous = at
         if steps and steps[-1][1] == "authorise" and rng.random() < 0.9:
-            informed = _daytime(previous + timedelta(hours=rng.uniform(0.2, 26)), rng)
+            informed = daytime(previous + timedelta(hours=rng.uniform(0.2, 26)), rng)
             if informed <= now:
                 steps.append((informed, "inform"))
         return steps

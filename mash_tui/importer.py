@@ -17,10 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from mash_tui.domain.errors import ImportFailed, MashError
 from mash_tui.domain.states import Role, is_manager
+from mash_tui.import_columns import COLUMNS, REQUIRED, SHARED
 from mash_tui.import_rows import (
-    COLUMNS,
-    REQUIRED,
-    SHARED,
     WHOLE_ROW,
     Family,
     Problems,
