@@ -43,7 +43,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-class EnumText(TypeDecorator[StrEnum]):
+class EnumText(TypeDecorator[StrEnum | str]):
     """Store an enum as its plain text value and hand back the enum member."""
 
     impl = String
@@ -56,12 +56,15 @@ class EnumText(TypeDecorator[StrEnum]):
     def process_bind_param(self, value: StrEnum | str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        return self.enum(value).value
+        return str(value.value if isinstance(value, StrEnum) else value)
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | None:
+    def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | str | None:
         if value is None:
             return None
-        return self.enum(value)
+        try:
+            return self.enum(value)
+        except ValueError:  # an expression over the column (a COALESCE with '')
+            return value
 
 
 def _enum(enum: type[StrEnum], length: int, **kw: Any) -> Any:
