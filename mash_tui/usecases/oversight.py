@@ -131,7 +131,6 @@ def amend(
         )
         if mismatch:
             raise JustificationRequired(
-                "the amended level and next step do not fit: justify them",
-                "mismatch_justification",
+                mismatch["mismatch_justification"], "mismatch_justification"
             )
     return tx.save(contact, user, "amend", before, reason.strip())
