@@ -10,10 +10,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from builders import make_contact
 from sqlalchemy import func, select
 
 from mash_tui.domain.clock import FrozenClock
-from mash_tui.domain.errors import ImportFailed, ValidationFailed
+from mash_tui.domain.errors import ImportFailed, JustificationRequired, ValidationFailed
 from mash_tui.domain.inputs import (
     ChildInput,
     ConsentInput,
@@ -159,3 +160,21 @@ def test_the_import_reports_already_there_with_every_other_problem(
     with services.read() as session:
         moves = session.scalars(select(Transition)).all()
     assert moves == []
+
+
+def test_an_amendment_that_makes_a_mismatch_says_so_in_the_rule_s_words(
+    services: Services, clock: FrozenClock
+) -> None:
+    received = clock.now() - timedelta(hours=5)
+    made = make_contact(services, clock, received, authorised=received + timedelta(hours=2))
+    contact = services.get(made.id)
+    with pytest.raises(JustificationRequired) as caught:
+        services.amend(
+            "mgr", made.id, contact.version, {"next_step": "nfa"}, "Outcome recorded wrongly."
+        )
+    assert caught.value.field == "mismatch_justification"
+    assert caught.value.message == (
+        "Level 3 does not usually lead to 'No further action': justify the decision "
+        "(at least 8 words)"
+    )
+    assert services.get(made.id).next_step == contact.next_step
