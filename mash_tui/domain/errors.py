@@ -1,4 +1,4 @@
-"""Typed refusals whose message a person understands; the UI and CLI show them as they are."""
+"""Provides the typed refusals whose message a person understands; the UI and CLI show them as they are."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
-"""Plain input records the UI, CLI and import fill in and the service layer checks."""
+"""Provides the plain input records the UI, CLI and import fill in and the rules check."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from mash_tui.domain.states import ConsentOutcome
 
 
 @dataclass
@@ -67,7 +69,8 @@ class ConsentInput:
 
     @property
     def sought(self) -> bool:
-        return self.outcome != "not_sought"
+        """Whether anyone was asked (consent not sought means nobody was)."""
+        return self.outcome != ConsentOutcome.NOT_SOUGHT
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Engine, sessions and Alembic migrations; the engine is always passed in, never global."""
+"""Provides the engine, sessions and Alembic migrations; the engine is always passed in, never global."""
 
 from __future__ import annotations
 

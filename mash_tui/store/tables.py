@@ -1,4 +1,8 @@
-"""SQLModel tables for the whole life of a contact, from receipt to authorisation."""
+"""Provides the SQLModel tables for the whole life of a contact, from receipt to authorisation.
+
+Columns holding a fixed vocabulary are typed with the domain's enums, so code compares
+enums, never strings.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
 from mash_tui.domain.clock import UTC
+from mash_tui.domain.deadlines import Priority
+from mash_tui.domain.states import ConsentOutcome, ContactState, NextStep, Role
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -37,24 +43,32 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-class Role(StrEnum):
-    SCREENER = "screener"
-    MANAGER = "manager"
-    ADMIN = "admin"
+class EnumText(TypeDecorator[StrEnum | str]):
+    """Store an enum as its plain text value and hand back the enum member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: StrEnum | str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return str(value.value if isinstance(value, StrEnum) else value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> StrEnum | str | None:
+        if value is None:
+            return None
+        try:
+            return self.enum(value)
+        except ValueError:  # an expression over the column (a COALESCE with '')
+            return value
 
 
-class ContactState(StrEnum):
-    DRAFT = "draft"
-    SCREENING = "screening"
-    AWAITING_AUTHORISATION = "awaiting_authorisation"
-    RETURNED = "returned"
-    AUTHORISED = "authorised"
-
-
-class ConsentOutcome(StrEnum):
-    GIVEN = "given"
-    REFUSED = "refused"
-    NOT_SOUGHT = "not_sought"
+def _enum(enum: type[StrEnum], length: int, **kw: Any) -> Any:
+    return Field(sa_type=EnumText(enum, length), **kw)
 
 
 def _utc(**kw: Any) -> Any:
@@ -69,7 +83,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(index=True, unique=True, max_length=120)
     display_name: str = Field(max_length=200)
-    role: str = Field(default=Role.SCREENER, max_length=20)
+    role: Role = _enum(Role, 20, default=Role.SCREENER)
     active: bool = True
     created_at: datetime = _utc()
     created_by: str = Field(default="", max_length=120)
@@ -121,7 +135,7 @@ class Contact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
     version: int = 1
-    state: str = Field(default=ContactState.SCREENING, max_length=30)
+    state: ContactState = _enum(ContactState, 30, default=ContactState.SCREENING)
     is_open: bool = True
     child_id: int = Field(foreign_key="children.id", index=True)
     family_id: int | None = Field(default=None, foreign_key="families.id", index=True)
@@ -140,7 +154,7 @@ class Contact(SQLModel, table=True):
     concern: str = Field(default="", sa_type=Text)
     factors: list[str] = Field(default_factory=list, sa_type=JSON)
 
-    priority: str = Field(default="amber", max_length=10)
+    priority: Priority = _enum(Priority, 10, default=Priority.AMBER)
     deadline_at: datetime = _utc()
 
     # Consent to share information.
@@ -148,7 +162,7 @@ class Contact(SQLModel, table=True):
     consent_sought_by: str = Field(default="", max_length=200)
     consent_sought_from: str = Field(default="", max_length=200)
     consent_method: str = Field(default="", max_length=100)
-    consent_outcome: str | None = Field(default=None, max_length=20)
+    consent_outcome: ConsentOutcome | None = _enum(ConsentOutcome, 20, default=None)
     consent_recorded_at: datetime | None = _utc(default=None)
     override_grounds: str = Field(default="", sa_type=Text)
     override_lawful_basis: str = Field(default="", max_length=300)
@@ -163,7 +177,7 @@ class Contact(SQLModel, table=True):
     level_rationale: str = Field(default="", sa_type=Text)
 
     # Decision and Signs of Safety analysis.
-    next_step: str | None = Field(default=None, max_length=30)
+    next_step: NextStep | None = _enum(NextStep, 30, default=None)
     analysis: str = Field(default="", sa_type=Text)
     sos_worried: str = Field(default="", sa_type=Text)
     sos_working_well: str = Field(default="", sa_type=Text)
@@ -216,8 +230,8 @@ class Transition(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contacts.id", index=True)
-    from_state: str = Field(max_length=30)
-    to_state: str = Field(max_length=30)
+    from_state: ContactState = _enum(ContactState, 30)
+    to_state: ContactState = _enum(ContactState, 30)
     at: datetime = _utc()
     by_id: int = Field(foreign_key="users.id")
     comment: str = Field(default="", sa_type=Text)

@@ -18,7 +18,8 @@ from team_support import authorised, cid, create, decided, drop_audit_guard, sql
 
 from mash_tui.cli import main
 from mash_tui.domain.clock import FrozenClock
-from mash_tui.services import Services, audit_hash
+from mash_tui.services import Services
+from mash_tui.store.audit import audit_hash
 from mash_tui.store.tables import AuditEntry, User
 
 

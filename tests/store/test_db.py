@@ -77,3 +77,13 @@ def test_upgrade_from_the_first_schema_keeps_data_and_guards_the_trail(
         assert current_revision(eng) == "0001"
     finally:
         eng.dispose()
+
+
+def test_the_rules_know_every_typed_column_width() -> None:
+    from mash_tui.domain.widths import WIDTHS
+
+    tables = SQLModel.metadata.tables
+    for table, columns in WIDTHS.items():
+        for name, width in columns.items():
+            column_type = tables[table].columns[name].type
+            assert getattr(column_type, "length", None) == width, (table, name)

@@ -15,8 +15,8 @@ from ui_support import SIZE, make_app, settle
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.domain.inputs import ChildInput, ConsentInput
 from mash_tui.domain.levels import NEXT_STEPS
+from mash_tui.domain.states import ContactState
 from mash_tui.services import Services
-from mash_tui.store.tables import ContactState
 
 NOW = utc(2026, 11, 17, 10)
 
@@ -392,6 +392,7 @@ def test_queue_signature_changes_when_an_open_contact_changes(
 def test_authorise_question_says_whether_sharing_without_consent_was_authorised() -> None:
     from mash_tui.screens.manager_actions import decision_summary
 
+    from mash_tui.domain.states import ConsentOutcome, NextStep
     from mash_tui.store.tables import Contact
 
     contact = Contact(
@@ -400,16 +401,16 @@ def test_authorise_question_says_whether_sharing_without_consent_was_authorised(
         source_code="2A",
         reference="MASH-0000007",
         level=4,
-        next_step="strategy_s47",
+        next_step=NextStep.STRATEGY_S47,
         analysis="Police and school accounts agree.",
         sos_scale=2,
-        consent_outcome="not_sought",
+        consent_outcome=ConsentOutcome.NOT_SOUGHT,
     )
     assert decision_summary(contact).splitlines()[-1] == (
         "Consent: not sought; sharing without consent NOT authorised"
     )
     contact.override_authorised_at = NOW
     assert decision_summary(contact).endswith("sharing without consent authorised")
-    contact.consent_outcome = "given"
+    contact.consent_outcome = ConsentOutcome.GIVEN
     assert decision_summary(contact).endswith("Consent: given")
     assert "Next step: Strategy discussion (s47)" in decision_summary(contact)

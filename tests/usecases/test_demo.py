@@ -14,9 +14,11 @@ from sqlmodel import col
 from mash_tui.cli import main
 from mash_tui.demo import DEMO_USERS, generate
 from mash_tui.domain.clock import FrozenClock, local_to_utc
+from mash_tui.domain.deadlines import Priority
 from mash_tui.domain.errors import PermissionDenied, UnknownUser
+from mash_tui.domain.states import ConsentOutcome, ContactState, Role
 from mash_tui.services import Services
-from mash_tui.store.tables import Contact, ContactState, Role, User
+from mash_tui.store.tables import Contact, User
 
 T0 = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)  # as the conftest clock
 UNTIL = date(2026, 11, 13)  # a Friday before T0: the demo's "now" is 16:30 that day
@@ -114,10 +116,12 @@ def test_the_mix_looks_like_a_real_front_door_with_the_last_day_open(services: S
     sources = Counter(c.source_code for c in contacts).most_common()
     assert {sources[0][0], sources[1][0]} == {"6", "2A"}  # police and schools lead
     priorities = Counter(c.priority for c in contacts)
-    assert priorities["amber"] > priorities["red"] > 0 and priorities["green"] > 0
+    assert priorities[Priority.AMBER] > priorities[Priority.RED] > 0
+    assert priorities[Priority.GREEN] > 0
     assert {c.level for c in contacts if c.level} == {1, 2, 3, 4}
     consents = Counter(c.consent_outcome for c in contacts)
-    assert consents["given"] > consents["refused"] + consents["not_sought"] > 0
+    overrides = consents[ConsentOutcome.REFUSED] + consents[ConsentOutcome.NOT_SOUGHT]
+    assert consents[ConsentOutcome.GIVEN] > overrides > 0
     families = Counter(c.family_id for c in contacts if c.family_id is not None)
     assert families and set(families.values()) <= {2, 3}
     weekday = sum(1 for c in contacts if c.received_at.weekday() < 5)

@@ -13,9 +13,10 @@ from sqlmodel import col
 from mash_tui.cli import main
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.domain.errors import ImportFailed, MashError
+from mash_tui.domain.states import ContactState
 from mash_tui.importer import COLUMNS, REQUIRED, import_csv
 from mash_tui.services import Services
-from mash_tui.store.tables import AuditEntry, Child, Contact, ContactState, User
+from mash_tui.store.tables import AuditEntry, Child, Contact, User
 
 DATA = Path(__file__).parent.parent / "data"
 GOOD = DATA / "contacts_good.csv"
@@ -33,12 +34,13 @@ BAD_PROBLEMS = [
     (
         3,
         "consent_outcome",
-        "a decided contact needs consent given, or an override a manager authorised",
+        "record whether consent to share was sought and given first",
     ),
     (
         3,
         "mismatch_justification",
-        "Level 4 does not usually lead to 'No further action': justify it in at least eight words",
+        "Level 4 does not usually lead to 'No further action': justify the decision "
+        "(at least 8 words)",
     ),
     (4, "authorised_by", "'scr' is a screener, not a manager"),
     (4, "authorised_at", "this is before the decision was made"),
@@ -62,19 +64,19 @@ BAD_PROBLEMS = [
     ),
     (10, "override_authorised_by", "'nobody' has no mash-tui user record"),
     (10, "override_authorised_at", "say when the override was authorised"),
-    (11, "received_at", "the received time is in the future"),
+    (11, "received_at", "the received time cannot be in the future"),
     (
         11,
         "consent_outcome",
-        "a decided contact needs consent given, or an override a manager authorised",
+        "record whether consent to share was sought and given first",
     ),
     (11, "level", "choose a level from 1 to 4"),
     (11, "level_rationale", "explain why this level fits (a sentence or more)"),
-    (11, "next_step", "a decision needs this column filled in"),
-    (11, "analysis", "a decision needs this column filled in"),
-    (11, "sos_worried", "a decision needs this column filled in"),
-    (11, "sos_working_well", "a decision needs this column filled in"),
-    (11, "sos_needs_to_happen", "a decision needs this column filled in"),
+    (11, "next_step", "choose a next step"),
+    (11, "analysis", "write the analysis behind the decision"),
+    (11, "sos_worried", "what are we worried about?"),
+    (11, "sos_working_well", "what's working well?"),
+    (11, "sos_needs_to_happen", "what needs to happen?"),
     (11, "sos_scale", "the safety scale runs from 0 to 10"),
     (11, "decided_by", "a decision needs this column filled in"),
     (11, "decided_at", "a decision needs this column filled in"),

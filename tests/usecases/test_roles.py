@@ -33,8 +33,9 @@ from mash_tui.domain.errors import (
     ValidationFailed,
 )
 from mash_tui.domain.inputs import PartnerCheckInput
-from mash_tui.services import ROLE_RANK, Services
-from mash_tui.store.tables import AuditEntry, Contact, ContactState, Role, User
+from mash_tui.domain.states import ContactState, Role
+from mash_tui.services import Services
+from mash_tui.store.tables import AuditEntry, Contact, User
 
 SCREENER_REFUSED = "only a manager can do this; you are a screener"
 
@@ -57,7 +58,7 @@ def refused_without_trace(
 
 # ---------------------------------------------------------------- identities
 def test_roles_rank_screener_below_manager_below_admin() -> None:
-    assert ROLE_RANK[Role.SCREENER] < ROLE_RANK[Role.MANAGER] < ROLE_RANK[Role.ADMIN]
+    assert Role.SCREENER.rank < Role.MANAGER.rank < Role.ADMIN.rank
 
 
 def test_identify_finds_an_active_user(services: Services) -> None:

@@ -27,8 +27,10 @@ from mash_tui.domain.inputs import (
     LevelInput,
     PartnerCheckInput,
 )
-from mash_tui.services import Services, is_non_trivial
-from mash_tui.store.tables import Contact, ContactState
+from mash_tui.domain.rules import is_non_trivial
+from mash_tui.domain.states import ContactState
+from mash_tui.services import Services
+from mash_tui.store.tables import Contact
 
 RATIONALE = (
     "Mother refused consent but the pattern of bruising described by the school "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from team_support import authorised
 
+from mash_tui.domain.states import ContactState
 from mash_tui.services import Services
-from mash_tui.store.tables import ContactState
 
 
 def test_helpers_walk_a_contact_to_authorised(services: Services) -> None:
