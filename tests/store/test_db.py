@@ -34,7 +34,11 @@ def test_migrations_match_models(engine: Engine) -> None:
 
 def test_indexes_for_queue_and_reports(engine: Engine) -> None:
     names = {ix["name"] for ix in inspect(engine).get_indexes("contacts")}
-    assert {"ix_contacts_open_deadline", "ix_contacts_received", "ix_contacts_authorised"} <= names
+    assert {
+        "ix_contacts_open_deadline",
+        "ix_contacts_received",
+        "ix_contacts_authorised_span",
+    } <= names
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
