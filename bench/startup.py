@@ -74,13 +74,13 @@ def child(kind: str) -> None:
                 intake.call_after_refresh(mark)
                 intake.call_after_refresh(intake.app.exit)
 
-            IntakeScreen.on_mount = timed_intake_mounted  # type: ignore[method-assign]
+            IntakeScreen.on_mount = timed_intake_mounted
         new_contact(screen)
         if kind == "usable":
             mark()
             screen.app.exit()
 
-    MyContactsScreen.action_new_contact = timed_new_contact  # type: ignore[method-assign]
+    MyContactsScreen.action_new_contact = timed_new_contact
 
     class Timed(MashApp):
         def on_ready(self) -> None:

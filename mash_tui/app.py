@@ -23,29 +23,16 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from mash_tui.domain import states
 from mash_tui.domain.clock import Clock
 from mash_tui.domain.deadlines import DeadlinePolicy
 from mash_tui.domain.errors import first_line
+from mash_tui.domain.identity import Identity
 from mash_tui.messages import ServicesReady, StoredDataChanged
 from mash_tui.runtime import Runtime
 from mash_tui.widgets import DraftSlot
 
 if TYPE_CHECKING:
     from mash_tui.services import Services
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who is using the app, as the user record says."""
-
-    login: str
-    display_name: str
-    role: str
-
-    @property
-    def is_manager(self) -> bool:
-        return states.is_manager(self.role)
 
 
 @dataclass

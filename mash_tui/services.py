@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -48,6 +48,11 @@ from mash_tui.usecases import drafts as draft_cases
 from mash_tui.usecases import intake as intake_cases
 from mash_tui.usecases import oversight, screening, users
 from mash_tui.usecases.tx import Tx, active_user, unit_of_work
+
+if TYPE_CHECKING:
+    from mash_tui.domain.weeks import IsoWeek
+    from mash_tui.queries.drilldown import ContactRef
+    from mash_tui.queries.weekly import WeeklySummary
 
 __all__ = ["AuditCheck", "ContactDetail", "EarlierContact", "QueueRow", "Services"]
 
@@ -273,6 +278,22 @@ class Services:
         """The whole record with its related rows and the names of the people on it."""
         with self.read() as session:
             return detail_queries.detail(session, contact_id)
+
+    def weekly_summary(
+        self, week: IsoWeek | str, *, as_at: datetime | None = None, with_trend: bool = True
+    ) -> WeeklySummary:
+        """A week's timeliness figures as at an instant (default now), with their trend."""
+        from mash_tui.queries.weekly import weekly_summary
+
+        return weekly_summary(self, week, as_at=as_at, with_trend=with_trend)
+
+    def drilldown(
+        self, week: IsoWeek | str, figure_key: str, *, as_at: datetime | None = None
+    ) -> list[ContactRef]:
+        """The contacts behind one weekly figure, found by the very condition that counted them."""
+        from mash_tui.queries.drilldown import drilldown
+
+        return drilldown(self, week, figure_key, as_at=as_at)
 
     def queue_signature(self) -> tuple[int, int]:
         """How many contacts are open and how many audited changes exist (cheap to poll)."""

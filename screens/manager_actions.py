@@ -175,7 +175,7 @@ class ManagerActions(ServiceCaller):
 
     @property
     def mash(self) -> MashApp:
-        return self.app  # type: ignore[attr-defined,no-any-return]
+        return self.app  # type: ignore[attr-defined]
 
     def _login(self) -> str | None:
         identity = self.mash.identity

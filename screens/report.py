@@ -18,8 +18,9 @@ from mash_tui.widgets import ServiceCaller, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
+    from mash_tui.domain.weeks import IsoWeek
     from mash_tui.queries.drilldown import ContactRef
-    from mash_tui.queries.weekly import IsoWeek, TrendPoint, WeeklySummary
+    from mash_tui.queries.weekly import TrendPoint, WeeklySummary
     from mash_tui.services import Services
 
 BAR_WIDTH = 20
@@ -87,7 +88,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        from mash_tui.queries.weekly import IsoWeek
+        from mash_tui.domain.weeks import IsoWeek
 
         table = self.query_one("#wr-figures", DataTable)
         for key, label in (("count", "Count"), ("pct", "%"), ("figure", "Figure")):
@@ -104,7 +105,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
     # ------------------------------------------------------------------ loading
     def load(self, text: str) -> None:
         """Read the week's figures in a thread worker; a bad week is said under the box."""
-        from mash_tui.queries.weekly import IsoWeek
+        from mash_tui.domain.weeks import IsoWeek
 
         try:
             week = IsoWeek.parse(text)
@@ -120,9 +121,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
 
     @staticmethod
     def _compute(services: Services, week: IsoWeek) -> WeeklySummary:
-        from mash_tui.queries.weekly import weekly_summary
-
-        return weekly_summary(services, week)
+        return services.weekly_summary(week)
 
     def show_error(self, message: str) -> None:
         box = self.query_one("#wr-error", Static)
@@ -254,9 +253,7 @@ class WeeklyReportScreen(ServiceCaller, Screen[None]):
 
     @staticmethod
     def _drill(services: Services, summary: WeeklySummary, key: str) -> list[ContactRef]:
-        from mash_tui.queries.drilldown import drilldown
-
-        return drilldown(services, summary.week, key, as_at=summary.as_at)
+        return services.drilldown(summary.week, key, as_at=summary.as_at)
 
 
 class DrilldownScreen(Screen[None]):

@@ -94,7 +94,7 @@ class FirstRunScreen(ServiceCaller, FormMixin, Screen[None]):
         )
 
     def _created(self, user: Any) -> None:
-        from mash_tui.app import Identity
+        from mash_tui.domain.identity import Identity
 
         app: MashApp = self.app  # type: ignore[assignment]
         self.app.pop_screen()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from mash_tui.domain.clock import ensure_utc
 from mash_tui.domain.states import ConsentOutcome, needs_override
-from mash_tui.queries.weeks import IsoWeek
+from mash_tui.domain.weeks import IsoWeek
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Engine, Table

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from mash_tui.domain.weeks import IsoWeek
 from mash_tui.queries.conditions import WeekConditions, report_time
 from mash_tui.queries.figures import Scope, condition_of, figure_condition
-from mash_tui.queries.weeks import IsoWeek
 
 if TYPE_CHECKING:
     from mash_tui.queries.weekly import WeeklySummary

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from mash_tui.domain.weeks import IsoWeek
 from mash_tui.queries.conditions import (
     WeekConditions,
     counted_if,
     report_time,
 )
 from mash_tui.queries.figures import percent
-from mash_tui.queries.weeks import IsoWeek
 
 if TYPE_CHECKING:
     from mash_tui.services import Services

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mash_tui.domain.clock import format_local
+from mash_tui.domain.weeks import IsoWeek
 from mash_tui.queries.conditions import WeekConditions, counted_if, report_time
 from mash_tui.queries.figures import (
     FIGURES,
@@ -30,7 +31,6 @@ from mash_tui.queries.figures import (
     split_sort_key,
 )
 from mash_tui.queries.trend import TrendPoint, trend
-from mash_tui.queries.weeks import IsoWeek
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement

@@ -115,8 +115,8 @@ async def test_countdown_ticks_update_cells_without_rebuilding(
             calls.append("add")
             return original_add(*args, **kwargs)
 
-        table.clear = counting_clear  # type: ignore[method-assign]
-        table.add_row = counting_add  # type: ignore[method-assign]
+        table.clear = counting_clear
+        table.add_row = counting_add
 
         clock.advance(seconds=1)
         screen.tick()

@@ -70,7 +70,7 @@ async def open_manager(services: Services) -> tuple[Any, Any]:
 
 def table_rows(screen: ManagerScreen) -> list[list[str]]:
     table = screen.query_one("#mq-table")
-    return [[str(cell) for cell in table.get_row(row.key)] for row in table.ordered_rows]  # type: ignore[attr-defined]
+    return [[str(cell) for cell in table.get_row(row.key)] for row in table.ordered_rows]
 
 
 def notes(app: Any) -> list[str]:
@@ -114,18 +114,18 @@ async def test_countdowns_tick_by_cell_and_crossings_notify(
         assert isinstance(screen, ManagerScreen)
         rebuilds = screen.rebuilds
         table = screen.query_one("#mq-table")
-        first_key = table.ordered_rows[0].key  # type: ignore[attr-defined]
-        cell = table.get_cell(first_key, "left")  # type: ignore[attr-defined]
+        first_key = table.ordered_rows[0].key
+        cell = table.get_cell(first_key, "left")
         clock.advance(seconds=1)
         screen.tick()
         await pilot.pause()
         # Whole minutes: within the minute the cell is not touched at all (no repaint) ...
-        assert table.get_cell(first_key, "left") is cell  # type: ignore[attr-defined]
+        assert table.get_cell(first_key, "left") is cell
         clock.advance(seconds=59)
         screen.tick()
         await pilot.pause()
         # ... and at the next minute it moves on, by update_cell.
-        assert str(table.get_cell(first_key, "left")) == "LATE -1h 01m"  # type: ignore[attr-defined]
+        assert str(table.get_cell(first_key, "left")) == "LATE -1h 01m"
         assert screen.rebuilds == rebuilds  # no row added or removed by a tick
         assert notes(app) == []
         clock.advance(seconds=-59)  # back to 10:00:01
@@ -150,7 +150,7 @@ async def test_refresh_adds_contacts_from_other_screeners_by_key(
         screen = app.screen
         assert isinstance(screen, ManagerScreen)
         table = screen.query_one("#mq-table")
-        before = {row.key.value: row for row in table.ordered_rows}  # type: ignore[attr-defined]
+        before = {row.key.value: row for row in table.ordered_rows}
         new = make_contact(
             services, clock, NOW - timedelta(minutes=30), priority="red", consent=None, step=None
         )
@@ -161,7 +161,7 @@ async def test_refresh_adds_contacts_from_other_screeners_by_key(
         rows = table_rows(screen)
         assert len(rows) == 5
         assert rows[2][0] == new.reference and rows[2][4] == "scr2"  # red: due 13:30
-        after = {row.key.value: row for row in table.ordered_rows}  # type: ignore[attr-defined]
+        after = {row.key.value: row for row in table.ordered_rows}
         assert all(after[key] is before[key] for key in before)  # the old rows were kept
         rebuilds, signature = screen.rebuilds, screen.signature
         screen.poll()  # nothing changed since: the rows are not read again
@@ -177,14 +177,14 @@ async def test_filters_by_priority_screener_state_and_urgency(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ManagerScreen)
-        screen.query_one("#mq-priority").value = "red"  # type: ignore[attr-defined]
+        screen.query_one("#mq-priority").value = "red"
         await pilot.pause()
         assert [r[0] for r in table_rows(screen)] == [queue["soon"].reference]
-        screen.query_one("#mq-priority").clear()  # type: ignore[attr-defined]
-        screen.query_one("#mq-state").value = "awaiting_authorisation"  # type: ignore[attr-defined]
+        screen.query_one("#mq-priority").clear()
+        screen.query_one("#mq-state").value = "awaiting_authorisation"
         await pilot.pause()
         assert [r[0] for r in table_rows(screen)] == [queue["waiting"].reference]
-        screen.query_one("#mq-state").clear()  # type: ignore[attr-defined]
+        screen.query_one("#mq-state").clear()
         await pilot.press("w")
         await pilot.pause()
         assert [r[0] for r in table_rows(screen)] == [
@@ -192,7 +192,7 @@ async def test_filters_by_priority_screener_state_and_urgency(
             queue["soon"].reference,
         ]
         await pilot.press("w")
-        screen.query_one("#mq-screener").value = "scr2"  # type: ignore[attr-defined]
+        screen.query_one("#mq-screener").value = "scr2"
         await pilot.pause()
         assert table_rows(screen) == []
         assert "(0 shown)" in str(screen.query_one("#mq-summary").render())
@@ -201,7 +201,7 @@ async def test_filters_by_priority_screener_state_and_urgency(
 async def move_to(pilot: Any, screen: ManagerScreen, reference: str) -> None:
     table = screen.query_one("#mq-table")
     index = [r[0] for r in table_rows(screen)].index(reference)
-    table.move_cursor(row=index)  # type: ignore[attr-defined]
+    table.move_cursor(row=index)
     await pilot.pause()
 
 
@@ -300,7 +300,7 @@ async def test_override_and_reassign_from_the_queue(
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, ReassignModal)
-        modal.query_one("#reassign-to").value = "scr2"  # type: ignore[attr-defined]
+        modal.query_one("#reassign-to").value = "scr2"
         await pilot.click("#send")
         await settle(pilot)
         assert isinstance(app.screen, ManagerScreen)
@@ -332,7 +332,7 @@ async def test_contact_detail_shows_record_earlier_contacts_and_history(
             f"{again.reference}  [bold]Zed[/bold] [@click=app.quit]Q[/]"
         )
         earlier = detail.query_one("#md-earlier")
-        first = [str(c) for c in earlier.get_row_at(0)]  # type: ignore[attr-defined]
+        first = [str(c) for c in earlier.get_row_at(0)]
         assert first[0] == queue["override"].reference and first[-1] == "yes (repeat)"
         heads = [str(w.render()) for w in detail.query("#md-history > .md-when")]
         assert heads == ["17/11/2026 09:50:00  Created  by scr"]

@@ -35,7 +35,7 @@ async def test_report_screen_figures_trend_and_drilldown(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, WeeklyReportScreen)
-        assert screen.query_one("#wr-week").value == "2026-W47"  # type: ignore[attr-defined]
+        assert screen.query_one("#wr-week").value == "2026-W47"
         rows = figure_rows(screen)
         assert rows["received"] == ["8", "", "  Contacts received"]
         assert rows["decided_within_target"][:2] == ["4", "66.7%"]

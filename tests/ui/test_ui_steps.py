@@ -358,7 +358,7 @@ async def test_full_contact_from_intake_to_submission(services: Services) -> Non
         set_area(app, "#level_rationale", "Disclosure of fear of harm at home needs s47 enquiry.")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert screen.query_one("#steps").active == "step-decision"  # type: ignore[attr-defined]
+        assert screen.query_one("#steps").active == "step-decision"
 
         fill_decision(app, "strategy_s47")
         await click(pilot, "#submit")
