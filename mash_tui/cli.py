@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 from mash_tui import __version__
 from mash_tui.cli_common import CliError, first_line, parse_date
 from mash_tui.config import current_login
+from mash_tui.domain.states import Role
 from mash_tui.report_cli import register as register_reports
 from mash_tui.runtime import Runtime, StartupError
 
@@ -81,7 +82,7 @@ def cmd_users_add(rt: Runtime, args: argparse.Namespace) -> int:
     services = rt.services()
     first = not services.has_users()
     actor = None if first else current_login()
-    role = args.role or ("manager" if first else "screener")
+    role = args.role or (Role.MANAGER if first else Role.SCREENER)
     user = services.add_user(actor, args.username, args.name or args.username, role)
     print(f"added {user.username} ({user.role})")
     return 0
@@ -110,7 +111,7 @@ def cmd_users_enable(rt: Runtime, args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
     services = rt.services()
-    services.require(current_login(), "manager")
+    services.require(current_login(), Role.MANAGER)
     result = services.verify_audit()
     if not result.ok:
         raise CliError(f"audit trail broken: {result.message}")
@@ -182,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name")
     add.add_argument(
         "--role",
-        choices=["screener", "manager", "admin"],
+        choices=[role.value for role in Role],
         help="default: manager for the very first user, screener after that",
     )
     add.set_defaults(handler=cmd_users_add)
