@@ -67,6 +67,8 @@ def load_settings() -> dict[str, object]:
         return tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"{path}: {exc}") from exc
+    except RecursionError:
+        raise ValueError(f"{path}: its tables are nested too deeply to read") from None
 
 
 def deadline_policy() -> DeadlinePolicy:

@@ -59,6 +59,10 @@ class Priority(StrEnum):
             raise ValueError(f"Unknown priority {value!r}: use one of {allowed}") from None
 
 
+# The longest timescales a council may set: a year of elapsed hours or of working days.
+MAX_HOURS = 24 * 366
+MAX_WORKING_DAYS = 260
+
 _TIMESCALE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>h|hrs?|hours?|wd|working\s+days?)",
     re.IGNORECASE,
@@ -80,6 +84,8 @@ class Timescale:
                 raise ValueError(f"Timescale hours must be a number, not {self.hours!r}")
             if not math.isfinite(self.hours) or self.hours <= 0:
                 raise ValueError(f"Timescale hours must be more than 0, not {self.hours!r}")
+            if self.hours > MAX_HOURS:
+                raise ValueError(f"Timescale hours must be at most {MAX_HOURS} (a year)")
         if self.working_days is not None:
             if isinstance(self.working_days, bool) or not isinstance(self.working_days, int):
                 raise ValueError(
@@ -88,6 +94,10 @@ class Timescale:
             if self.working_days <= 0:
                 raise ValueError(
                     f"Timescale working days must be 1 or more, not {self.working_days!r}"
+                )
+            if self.working_days > MAX_WORKING_DAYS:
+                raise ValueError(
+                    f"Timescale working days must be at most {MAX_WORKING_DAYS} (a year)"
                 )
 
     @classmethod
@@ -152,6 +162,8 @@ class DeadlinePolicy:
                 raise ValueError(f"{name} must be a number of hours, not {value!r}")
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be 0 or more, not {value!r}")
+            if value > MAX_HOURS:
+                raise ValueError(f"{name} must be at most {MAX_HOURS} hours (a year)")
         if self.target_hours == 0:
             raise ValueError("target_hours must be more than 0")
 
