@@ -59,9 +59,10 @@ class Priority(StrEnum):
             raise ValueError(f"Unknown priority {value!r}: use one of {allowed}") from None
 
 
-# The longest timescales a council may set: a year of elapsed hours or of working days.
-MAX_HOURS = 24 * 366
-MAX_WORKING_DAYS = 260
+# The longest timescales a council may set (ten years), far beyond any real one but
+# short enough that every deadline stays a date the clock can show.
+MAX_HOURS = 24 * 3653
+MAX_WORKING_DAYS = 2600
 
 _TIMESCALE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>h|hrs?|hours?|wd|working\s+days?)",
@@ -85,7 +86,7 @@ class Timescale:
             if not math.isfinite(self.hours) or self.hours <= 0:
                 raise ValueError(f"Timescale hours must be more than 0, not {self.hours!r}")
             if self.hours > MAX_HOURS:
-                raise ValueError(f"Timescale hours must be at most {MAX_HOURS} (a year)")
+                raise ValueError(f"Timescale hours must be at most {MAX_HOURS} (ten years)")
         if self.working_days is not None:
             if isinstance(self.working_days, bool) or not isinstance(self.working_days, int):
                 raise ValueError(
@@ -97,7 +98,7 @@ class Timescale:
                 )
             if self.working_days > MAX_WORKING_DAYS:
                 raise ValueError(
-                    f"Timescale working days must be at most {MAX_WORKING_DAYS} (a year)"
+                    f"Timescale working days must be at most {MAX_WORKING_DAYS} (ten years)"
                 )
 
     @classmethod
@@ -163,7 +164,7 @@ class DeadlinePolicy:
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"{name} must be 0 or more, not {value!r}")
             if value > MAX_HOURS:
-                raise ValueError(f"{name} must be at most {MAX_HOURS} hours (a year)")
+                raise ValueError(f"{name} must be at most {MAX_HOURS} hours (ten years)")
         if self.target_hours == 0:
             raise ValueError("target_hours must be more than 0")
 
