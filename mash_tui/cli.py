@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from mash_tui import __version__
-from mash_tui.cli_common import CliError, first_line, parse_date
+from mash_tui.cli_common import CliError, first_line, parse_date, printable
 from mash_tui.config import current_login
 from mash_tui.domain.states import Role
 from mash_tui.report_cli import register as register_reports
@@ -68,13 +68,14 @@ def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
         # Every problem, one per line, so a whole file can be fixed in one pass.
         total = len(exc.problems)
         print(
-            f"mash-tui: nothing imported from {path}: {total} problem{'s' if total != 1 else ''}",
+            f"mash-tui: nothing imported from {printable(str(path))}: "
+            f"{total} problem{'s' if total != 1 else ''}",
             file=sys.stderr,
         )
         for row, column, reason in exc.problems:
-            print(f"row {row}, column {column}: {reason}", file=sys.stderr)
+            print(f"row {row}, column {printable(column)}: {printable(reason)}", file=sys.stderr)
         return 1
-    print(f"imported {count} contact{'s' if count != 1 else ''} from {path}")
+    print(f"imported {count} contact{'s' if count != 1 else ''} from {printable(str(path))}")
     return 0
 
 
@@ -84,7 +85,7 @@ def cmd_users_add(rt: Runtime, args: argparse.Namespace) -> int:
     actor = None if first else current_login()
     role = args.role or (Role.MANAGER if first else Role.SCREENER)
     user = services.add_user(actor, args.username, args.name or args.username, role)
-    print(f"added {user.username} ({user.role})")
+    print(f"added {printable(user.username)} ({user.role})")
     return 0
 
 
@@ -93,7 +94,7 @@ def cmd_users_list(rt: Runtime, args: argparse.Namespace) -> int:
     services.require(current_login())
     for user in services.list_users():
         state = "active" if user.active else "disabled"
-        print(f"{user.username}\t{user.role}\t{state}\t{user.display_name}")
+        print(f"{printable(user.username)}\t{user.role}\t{state}\t{printable(user.display_name)}")
     return 0
 
 
@@ -230,7 +231,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None) -> in
         except ImportError:
             pass
         if isinstance(exc, known) or type(exc).__module__.startswith("sqlalchemy"):
-            print(f"mash-tui: {first_line(exc)}", file=sys.stderr)
+            print(f"mash-tui: {printable(first_line(exc))}", file=sys.stderr)
             return 1
         raise
 
