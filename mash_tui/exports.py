@@ -38,9 +38,30 @@ class ExportError(Exception):
 
 
 # ---------------------------------------------------------------- atomic writing
+SQLITE_HEADER = b"SQLite format 3\x00"
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def is_database_file(path: Path) -> bool:
+    """Whether a file is a SQLite database or one of its side files, which an export must never
+    replace (an export over the live database would destroy every record in it)."""
+    for suffix in SQLITE_SIDE_FILES:
+        if path.name.endswith(suffix) and is_database_file(
+            path.with_name(path.name[: -len(suffix)])
+        ):
+            return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def _check_destination(path: Path) -> None:
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder, give a file name")
+    if path.exists() and is_database_file(path):
+        raise ExportError(f"cannot write {path}: it is a database file; choose another file name")
     parent = path.parent
     if not parent.exists():
         raise ExportError(f"cannot write {path}: the folder {parent} does not exist")
