@@ -169,11 +169,16 @@ def parse_local(text: str) -> datetime:
             pass
         else:
             if _is_aware(parsed):
-                return ensure_utc(parsed)
+                _check_year(parsed.year, cleaned)
+                try:
+                    return ensure_utc(parsed)
+                except OverflowError:
+                    raise ValueError(_out_of_range(cleaned)) from None
         raise ValueError(
             f"{_shown(cleaned)} is not a date and time: use {INPUT_FORMAT}, for example {_EXAMPLE}"
         )
     parts = match.groupdict()
+    _check_year(int(parts["y"]), cleaned)
     try:
         naive = datetime(
             int(parts["y"]),
@@ -188,6 +193,21 @@ def parse_local(text: str) -> datetime:
             f"{_shown(cleaned)} is not a real date and time ({exc}): use {INPUT_FORMAT}"
         ) from exc
     return local_to_utc(naive)
+
+
+# The years an instant or a date may be in: wide enough for any person's record, narrow
+# enough that every deadline and age worked out from it is a date the clock can hold.
+MIN_YEAR = 1900
+MAX_YEAR = 9998
+
+
+def _out_of_range(cleaned: str) -> str:
+    return f"{_shown(cleaned)} is out of range: use a year from {MIN_YEAR} to {MAX_YEAR}"
+
+
+def _check_year(year: int, cleaned: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(_out_of_range(cleaned))
 
 
 def _split(delta: timedelta) -> tuple[str, int]:
@@ -233,8 +253,8 @@ def local_date(dt: datetime) -> date:
 def check_report_year(year: int, shown: str) -> None:
     """Refuse a report period outside the years a MASH could hold, before date arithmetic
     (twelve weeks back, the day after) runs off the calendar's ends."""
-    if not 1900 <= year <= 9998:
-        raise ValueError(f"'{shown}' is out of range: use a year from 1900 to 9998")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"'{shown}' is out of range: use a year from {MIN_YEAR} to {MAX_YEAR}")
 
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -247,7 +267,9 @@ def parse_day(text: str) -> date | None:
         return None
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, fmt).date()
+            day = datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
+        _check_year(day.year, cleaned)
+        return day
     raise ValueError(f"{_shown(cleaned)} is not a date: use dd/mm/yyyy, for example 03/09/2019")

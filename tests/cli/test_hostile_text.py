@@ -58,3 +58,51 @@ def test_import_problems_quote_cells_on_one_line_each(
     assert all(line.startswith("row ") for line in lines[1:])
     assert not any(line.startswith("row 999") for line in lines)
     assert any("child_date_of_birth" in line for line in lines[1:])
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("received_at", "31/12/9999 23:59"),
+        ("received_at", "0001-01-01T00:30:00+05:00"),
+        ("child_expected_date", "01/01/0001"),
+    ],
+)
+def test_instants_out_of_range_in_a_file_are_problem_lines(
+    column: str,
+    value: str,
+    services: Services,
+    tmp_path: Path,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = Path(__file__).parent.parent / "data" / "contacts_good.csv"
+    with source.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    row = dict.fromkeys(header, "")
+    row.update(
+        received_at="16/11/2026 09:00",
+        referrer_name="Jo Teacher",
+        source_code="2A",
+        concern="A concern.",
+        child_first_name="",
+        child_last_name="Unborn",
+        child_unborn="yes",
+        child_expected_date="01/02/2027",
+    )
+    row[column] = value
+    path = tmp_path / "range.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerow(row)
+    monkeypatch.setenv("MASH_TUI_USER", "mgr")
+    url = services.engine.url.render_as_string(hide_password=False)
+    assert main(["--database", url, "import", "contacts", str(path)], clock=clock) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert any(
+        line.startswith(f"row 2, column {column}:") and "out of range" in line
+        for line in err.splitlines()
+    ), err

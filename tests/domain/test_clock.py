@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -316,3 +316,25 @@ def test_duration_formats_agree_on_sign_and_size(delta: timedelta) -> None:
     assert size - timedelta(hours=hours, minutes=minutes, seconds=seconds) < timedelta(seconds=1)
     if hours < 100:
         assert short.lstrip("-") == f"{hours}h {minutes:02d}m"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31/12/9999 23:59",
+        "01/01/0001 00:00",
+        "0001-01-01T00:30:00+05:00",
+        "9999-12-31T23:00:00-05:00",
+    ],
+)
+def test_instants_outside_the_supported_years_are_one_clear_message(text: str) -> None:
+    with pytest.raises(ValueError, match="out of range: use a year from 1900 to 9998"):
+        parse_local(text)
+
+
+def test_days_outside_the_supported_years_are_one_clear_message() -> None:
+    from mash_tui.domain.clock import parse_day
+
+    with pytest.raises(ValueError, match="out of range"):
+        parse_day("01/01/0001")
+    assert parse_day("03/09/2016") == date(2016, 9, 3)
