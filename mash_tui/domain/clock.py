@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
+from mash_tui.domain.normal import ascii_digits
+
 __all__ = [
     "LONDON",
     "UTC",
@@ -158,7 +160,7 @@ def parse_local(text: str) -> datetime:
     timestamp with an explicit offset (e.g. '2026-03-29T12:00:00+00:00') is also accepted
     as that instant. Bad input raises ValueError with a one-line message.
     """
-    cleaned = text.strip()
+    cleaned = ascii_digits(text).strip()
     if not cleaned:
         raise ValueError(f"Enter a date and time as {INPUT_FORMAT}, for example {_EXAMPLE}")
     match = _DMY.fullmatch(cleaned) or _ISO.fullmatch(cleaned)
@@ -262,7 +264,7 @@ DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 
 def parse_day(text: str) -> date | None:
     """A date typed as dd/mm/yyyy (or yyyy-mm-dd); empty means no date, anything else a ValueError."""
-    cleaned = text.strip()
+    cleaned = ascii_digits(text).strip()
     if not cleaned:
         return None
     for fmt in DATE_FORMATS:

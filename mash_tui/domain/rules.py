@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 
-from mash_tui.domain import codes
+from mash_tui.domain import codes, normal
 from mash_tui.domain.deadlines import Priority
 from mash_tui.domain.inputs import (
     ChildInput,
@@ -40,7 +40,7 @@ MIN_RETURN_COMMENT = 5
 MIN_AMEND_REASON = 10
 FUTURE_TOLERANCE = timedelta(minutes=2)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-NHS_RE = re.compile(r"^\d{10}$")
+NHS_RE = re.compile(r"^[0-9]{10}$")
 USERNAME_RE = re.compile(r"[A-Za-z0-9._@\\-]{1,120}")
 ANONYMOUS_SOURCES = frozenset({"9", "10"})
 REFERRER_MISSING = "name the referrer (use source 9 for an anonymous contact)"
@@ -213,7 +213,7 @@ def check_child(child: ChildInput, now: datetime) -> Errors:
         errors["gender"] = "gender must be M, F, U (not stated) or N (neither)"
     if codes.lookup("ethnicities", child.ethnicity) is None:
         errors["ethnicity"] = f"'{child.ethnicity}' is not a census ethnicity code"
-    nhs = child.nhs_number.replace(" ", "")
+    nhs = normal.nhs_number(child.nhs_number)
     if nhs and not NHS_RE.match(nhs):
         errors["nhs_number"] = "an NHS number has 10 digits"
     elif nhs and not nhs_check_digit_ok(nhs):

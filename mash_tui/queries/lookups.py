@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from mash_tui.domain import normal
 from mash_tui.store.tables import Child, Contact, Draft, User
 
 __all__ = [
@@ -31,7 +32,7 @@ def find_children(
 ) -> list[Child]:
     """Children already known by identifier, or by name and date of birth."""
     conditions: list[Any] = []
-    nhs = nhs_number.replace(" ", "")
+    nhs = normal.nhs_number(nhs_number)
     if nhs:
         conditions.append(col(Child.nhs_number) == nhs)
     if last_name.strip() and (first_name.strip() or date_of_birth):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mash_tui.domain import rules
+from mash_tui.domain import normal, rules
 from mash_tui.domain.clock import ensure_utc
 from mash_tui.domain.deadlines import Priority, deadline_for
 from mash_tui.domain.errors import ValidationFailed
@@ -105,7 +105,7 @@ def _child(tx: Tx, data: ChildInput, user: User) -> Child:
         address=data.address,
         postcode=data.postcode.strip().upper(),
         school=data.school.strip(),
-        nhs_number=data.nhs_number.replace(" ", ""),
+        nhs_number=normal.nhs_number(data.nhs_number),
         upn=data.upn.strip(),
         created_at=tx.now,
     )
