@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.domain.inputs import ChildInput, ConsentInput, DecisionInput, IntakeInput, LevelInput
@@ -181,3 +182,18 @@ def build_w47(services: Services, clock: FrozenClock) -> dict[str, Made]:
     )
     clock.set(AS_AT)
     return m
+
+
+def write_import_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    """An import file with the documented header and these rows (columns left out are blank)."""
+    import csv
+
+    source = Path(__file__).parent / "data" / "contacts_good.csv"
+    with source.open(newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**dict.fromkeys(header, ""), **row})
+    return path

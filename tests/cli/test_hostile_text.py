@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
+from builders import write_import_csv
 
 from mash_tui.cli import main
 from mash_tui.cli_common import printable
@@ -30,11 +30,7 @@ def test_import_problems_quote_cells_on_one_line_each(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    source = Path(__file__).parent.parent / "data" / "contacts_good.csv"
-    with source.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    row = dict.fromkeys(header, "")
-    row.update(
+    row = dict(
         received_at="16/11/2026 09:00",
         referrer_name="Jo Teacher",
         source_code="2A",
@@ -43,11 +39,7 @@ def test_import_problems_quote_cells_on_one_line_each(
         child_last_name="Lovelace",
         child_date_of_birth=HOSTILE,
     )
-    path = tmp_path / "hostile\x1b[31m.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerow(row)
+    path = write_import_csv(tmp_path / "hostile\x1b[31m.csv", [row])
     monkeypatch.setenv("MASH_TUI_USER", "mgr")
     url = services.engine.url.render_as_string(hide_password=False)
     assert main(["--database", url, "import", "contacts", str(path)], clock=clock) == 1
@@ -77,11 +69,7 @@ def test_instants_out_of_range_in_a_file_are_problem_lines(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    source = Path(__file__).parent.parent / "data" / "contacts_good.csv"
-    with source.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    row = dict.fromkeys(header, "")
-    row.update(
+    row = dict(
         received_at="16/11/2026 09:00",
         referrer_name="Jo Teacher",
         source_code="2A",
@@ -92,11 +80,7 @@ def test_instants_out_of_range_in_a_file_are_problem_lines(
         child_expected_date="01/02/2027",
     )
     row[column] = value
-    path = tmp_path / "range.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerow(row)
+    path = write_import_csv(tmp_path / "range.csv", [row])
     monkeypatch.setenv("MASH_TUI_USER", "mgr")
     url = services.engine.url.render_as_string(hide_password=False)
     assert main(["--database", url, "import", "contacts", str(path)], clock=clock) == 1

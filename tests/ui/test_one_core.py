@@ -7,14 +7,13 @@ line, and the app's report screen must give the same figures as `mash-tui report
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import AS_AT, build_w47
+from builders import AS_AT, build_w47, write_import_csv
 from mash_tui.screens.contact import ContactScreen
 from mash_tui.screens.intake import IntakeScreen
 from mash_tui.screens.manager import ManagerScreen
@@ -58,11 +57,7 @@ def people(rt: Runtime) -> None:
 
 def import_row(tmp_path: Path) -> Path:
     """The same Green contact as the one typed in the app, as an import file."""
-    source = Path(__file__).parent.parent / "data" / "contacts_good.csv"
-    with source.open(newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle))
-    row = dict.fromkeys(header, "")
-    row.update(
+    row = dict(
         received_at=RECEIVED_LOCAL,
         referrer_name="Jo Teacher",
         referrer_agency="Hill Primary",
@@ -74,12 +69,7 @@ def import_row(tmp_path: Path) -> Path:
         child_last_name="Imported",
         child_date_of_birth="03/09/2016",
     )
-    path = tmp_path / "one.csv"
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header)
-        writer.writeheader()
-        writer.writerow(row)
-    return path
+    return write_import_csv(tmp_path / "one.csv", [row])
 
 
 async def test_app_and_import_give_the_same_deadline_under_council_settings(
