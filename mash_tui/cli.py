@@ -111,12 +111,41 @@ def cmd_users_enable(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
+    from mash_tui.store.checkpoint import read_checkpoints
+
     services = rt.services()
     services.require(current_login(), Role.MANAGER)
-    result = services.verify_audit()
+    heads = read_checkpoints(Path(args.checkpoint)) if args.checkpoint else []
+    result = services.verify_audit(heads)
     if not result.ok:
         raise CliError(f"audit trail broken: {result.message}")
     print(result.message)
+    return 0
+
+
+def cmd_audit_checkpoint(rt: Runtime, args: argparse.Namespace) -> int:
+    from mash_tui.store.checkpoint import append_checkpoint
+
+    if not args.file and not args.syslog:
+        raise CliError("say where the checkpoint goes: --file FILE, --syslog, or both")
+    services = rt.services()
+    services.require(current_login(), Role.MANAGER)
+    head = services.audit_head()
+    if head is None:
+        raise CliError("the audit trail is empty: nothing to checkpoint yet")
+    if args.file:
+        append_checkpoint(Path(args.file), head)
+    if args.syslog:
+        import syslog
+
+        syslog.openlog("mash-tui", 0, syslog.LOG_AUTH)
+        syslog.syslog(syslog.LOG_NOTICE, f"audit checkpoint {head.line()}")
+    where = " and ".join(
+        part
+        for part in (printable(args.file) if args.file else "", "syslog" if args.syslog else "")
+        if part
+    )
+    print(f"audit checkpoint: entry {head.id}, hash {head.hash[:16]}..., written to {where}")
     return 0
 
 
@@ -199,7 +228,30 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
         metavar="ACTION", required=True
     )
-    audit.add_parser("verify", help="check the hash chain").set_defaults(handler=cmd_audit_verify)
+    verify = audit.add_parser(
+        "verify",
+        help="check the hash chain (and, with --checkpoint, that it was not cut or rewritten)",
+    )
+    verify.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help="a checkpoint file written by `mash-tui audit checkpoint`",
+    )
+    verify.set_defaults(handler=cmd_audit_verify)
+    checkpoint = audit.add_parser(
+        "checkpoint",
+        help="write the chain's head outside the database (a file, or the system log)",
+        description="Append the audit chain's newest entry (number, hash, time) to a file the "
+        "database cannot reach, or send it to the system log, so that `audit verify "
+        "--checkpoint FILE` can later tell if entries were removed or rewritten.",
+    )
+    checkpoint.add_argument(
+        "--file", metavar="FILE", help="checkpoint file to append to (created owner-only)"
+    )
+    checkpoint.add_argument(
+        "--syslog", action="store_true", help="also send the head to the system log"
+    )
+    checkpoint.set_defaults(handler=cmd_audit_checkpoint)
 
     register_reports(sub)
     return parser

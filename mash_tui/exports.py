@@ -69,8 +69,32 @@ def _check_destination(path: Path) -> None:
         raise ExportError(f"cannot write {path}: {parent} is not a folder")
 
 
-def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
-    """Write through a 0600 temporary file in the same folder, then rename it into place."""
+class StagedFile:
+    """An export written in full to an owner-only temporary file beside its target, not yet
+    in place: `publish` renames it into place, `discard` removes it."""
+
+    def __init__(self, target: Path, temp: str) -> None:
+        self.target = target
+        self._temp = temp
+        self.published = False
+
+    def publish(self) -> Path:
+        try:
+            os.replace(self._temp, self.target)
+        except OSError as exc:
+            self.discard()
+            raise ExportError(f"cannot write {self.target}: {_reason(exc)}") from exc
+        self.published = True
+        return self.target
+
+    def discard(self) -> None:
+        """Remove the temporary file; if it was already published, remove the export too."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.target if self.published else self._temp)
+
+
+def stage(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> StagedFile:
+    """Write through a 0600 temporary file in the target's folder, ready to be renamed."""
     target = Path(path).expanduser()
     _check_destination(target)
     try:
@@ -85,14 +109,27 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, target)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write {target}: {_reason(exc)}") from exc
         raise
-    return target
+    return StagedFile(target, temp_name)
+
+
+def stage_bytes(path: str | os.PathLike[str], data: bytes) -> StagedFile:
+    """Ready-made bytes, staged beside their target."""
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    return stage(path, write)
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
+    """Write through a 0600 temporary file in the same folder, then rename it into place."""
+    return stage(path, write).publish()
 
 
 def _reason(exc: OSError) -> str:
@@ -101,11 +138,7 @@ def _reason(exc: OSError) -> str:
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ready-made bytes atomically with owner-only permissions."""
-
-    def write(handle: BinaryIO) -> None:
-        handle.write(data)
-
-    return write_atomic(path, write)
+    return stage_bytes(path, data).publish()
 
 
 # ---------------------------------------------------------------- CSV and XLSX

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mash_tui.cli_common import CliError
 from mash_tui.config import current_login
-from mash_tui.domain.clock import parse_day
+from mash_tui.domain.clock import OutOfRange, parse_day
 
 if TYPE_CHECKING:
     from mash_tui.runtime import Runtime
@@ -65,6 +65,8 @@ def _day(text: str, option: str) -> date:
     """A day option read by the one date parser, refused in the words of this command."""
     try:
         day = parse_day(text)
+    except OutOfRange as exc:
+        raise CliError(str(exc)) from None
     except ValueError:
         day = None
     if day is None:
@@ -96,7 +98,7 @@ def _choose_format(args: argparse.Namespace) -> str:
 
 def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
     """Print or write the weekly timeliness report and audit that it left the system."""
-    from mash_tui.exports import ExportError, write_bytes
+    from mash_tui.exports import ExportError, stage_bytes
     from mash_tui.queries.weekly import IsoWeek, weekly_summary
     from mash_tui.queries.weekly_formats import weekly_bytes
 
@@ -120,26 +122,28 @@ def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
             f"({week.monday:%d/%m/%Y} to {week.sunday:%d/%m/%Y}): nothing to report"
         )
     data = weekly_bytes(summary, fmt)
+    staged = None
     destination = "stdout"
     if args.output:
         try:
-            destination = str(write_bytes(args.output, data))
+            staged = stage_bytes(args.output, data)
         except ExportError as exc:
             raise CliError(str(exc)) from None
-    else:
+        destination = str(staged.target)
+    detail = {
+        "week": week.label,
+        "format": fmt,
+        "output": destination,
+        "received": summary.count("received"),
+        "decided": summary.count("decided"),
+    }
+    try:
+        services.record_export(login, "weekly_report", detail, staged)
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    if staged is None:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
-    services.record_export(
-        login,
-        "weekly_report",
-        {
-            "week": week.label,
-            "format": fmt,
-            "output": destination,
-            "received": summary.count("received"),
-            "decided": summary.count("decided"),
-        },
-    )
     if args.output:
         print(f"wrote the {week.label} weekly report ({fmt}) to {destination}")
     return 0
@@ -147,8 +151,8 @@ def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
 
 def cmd_export_annex_a(rt: Runtime, args: argparse.Namespace) -> int:
     """Write Ofsted Annex A List 1 for a period and audit that it left the system."""
-    from mash_tui.exports import ExportError
-    from mash_tui.queries.annex_a import annex_a_format, annex_a_rows, period_bounds, write_annex_a
+    from mash_tui.exports import ExportError, stage_bytes
+    from mash_tui.queries.annex_a import annex_a_bytes, annex_a_format, annex_a_rows, period_bounds
 
     first = _day(args.first, "--from")
     last = _day(args.last, "--to")
@@ -166,19 +170,21 @@ def cmd_export_annex_a(rt: Runtime, args: argparse.Namespace) -> int:
             f"no contacts were received from {first:%d/%m/%Y} to {last:%d/%m/%Y}: nothing to export"
         )
     try:
-        path = write_annex_a(rows, args.output)
+        staged = stage_bytes(args.output, annex_a_bytes(rows, args.output))
+        path = staged.target
+        services.record_export(
+            login,
+            "annex_a_list_1",
+            {
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+                "format": fmt,
+                "output": str(path),
+                "rows": len(rows),
+            },
+            staged,
+        )
     except ExportError as exc:
         raise CliError(str(exc)) from None
-    services.record_export(
-        login,
-        "annex_a_list_1",
-        {
-            "from": first.isoformat(),
-            "to": last.isoformat(),
-            "format": fmt,
-            "output": str(path),
-            "rows": len(rows),
-        },
-    )
     print(f"wrote {len(rows)} Annex A List 1 rows ({first:%d/%m/%Y} to {last:%d/%m/%Y}) to {path}")
     return 0

@@ -33,6 +33,7 @@ from mash_tui.queries import queue as queue_queries
 from mash_tui.queries.detail import ContactDetail, EarlierContact
 from mash_tui.queries.queue import QueueRow
 from mash_tui.store.audit import AuditCheck, verify_chain
+from mash_tui.store.checkpoint import Head, against_checkpoints, read_head
 from mash_tui.store.engine import session_factory
 from mash_tui.store.lock import writer_session
 from mash_tui.store.tables import (
@@ -51,6 +52,7 @@ from mash_tui.usecases.tx import Tx, active_user, unit_of_work
 
 if TYPE_CHECKING:
     from mash_tui.domain.weeks import IsoWeek
+    from mash_tui.exports import StagedFile
     from mash_tui.queries.drilldown import ContactRef
     from mash_tui.queries.weekly import WeeklySummary
 
@@ -134,15 +136,56 @@ class Services:
             return users.set_user_active(tx, actor, username, active)
 
     # ------------------------------------------------------------------ audit
-    def record_export(self, actor: str, what: str, detail: dict[str, Any]) -> None:
-        """Exports are changes too: who took which figures out, and when."""
-        with self.unit_of_work() as tx:
-            users.record_export(tx, actor, what, detail)
+    def record_export(
+        self,
+        actor: str,
+        what: str,
+        detail: dict[str, Any],
+        staged: StagedFile | None = None,
+    ) -> None:
+        """Exports are changes too: who took which figures out, when, and the audit head they
+        were made at. A staged file is put in place inside the same transaction (and taken
+        away if that fails), so no export stands without its audit entry and no entry names
+        a file that was never written."""
+        try:
+            with self.unit_of_work() as tx:
+                head = read_head(tx.session, tx.now)
+                if head is not None:
+                    detail = {**detail, "audit_head": {"id": head.id, "hash": head.hash}}
+                users.record_export(tx, actor, what, detail)
+                tx.session.flush()
+                if staged is not None:
+                    staged.publish()
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
 
-    def verify_audit(self) -> AuditCheck:
-        """Walk the chain; report the first entry altered, inserted or removed."""
+    def verify_audit(self, checkpoints: Sequence[Head] = ()) -> AuditCheck:
+        """Walk the chain; report the first entry altered, inserted or removed, and (given
+        checkpoints kept outside the database) a trail cut short or rewritten since."""
         with self.read() as session:
-            return verify_chain(session)
+            result = verify_chain(session)
+            if not result.ok:
+                return result
+            problem = against_checkpoints(session, list(checkpoints))
+        if problem is not None:
+            return AuditCheck(False, result.entries, None, problem)
+        if checkpoints:
+            newest = max(head.id for head in checkpoints)
+            return AuditCheck(
+                True,
+                result.entries,
+                None,
+                f"{result.message}; agrees with {len(checkpoints)} checkpoint"
+                f"{'s' if len(checkpoints) != 1 else ''} (up to entry {newest})",
+            )
+        return result
+
+    def audit_head(self) -> Head | None:
+        """The audit chain's newest entry now, for a checkpoint kept outside the database."""
+        with self.read() as session:
+            return read_head(session, self.clock.now())
 
     def history(self, contact_id: int) -> list[AuditEntry]:
         """Every audited change to one contact, oldest first."""

@@ -175,7 +175,7 @@ def parse_local(text: str) -> datetime:
                 try:
                     return ensure_utc(parsed)
                 except OverflowError:
-                    raise ValueError(_out_of_range(cleaned)) from None
+                    raise OutOfRange(_out_of_range(cleaned)) from None
         raise ValueError(
             f"{_shown(cleaned)} is not a date and time: use {INPUT_FORMAT}, for example {_EXAMPLE}"
         )
@@ -207,9 +207,13 @@ def _out_of_range(cleaned: str) -> str:
     return f"{_shown(cleaned)} is out of range: use a year from {MIN_YEAR} to {MAX_YEAR}"
 
 
+class OutOfRange(ValueError):
+    """A real date, but in a year mash-tui does not record."""
+
+
 def _check_year(year: int, cleaned: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(_out_of_range(cleaned))
+        raise OutOfRange(_out_of_range(cleaned))
 
 
 def _split(delta: timedelta) -> tuple[str, int]:

@@ -154,12 +154,17 @@ def annex_a_format(path: str | os.PathLike[str]) -> str:
     raise ValueError(f"the Annex A list is written as .xlsx or .csv: {Path(path).name} has {shown}")
 
 
+def annex_a_bytes(rows: list[AnnexARow], path: str | os.PathLike[str]) -> bytes:
+    """List 1 as the bytes of an XLSX or CSV file, by the file's extension."""
+    from mash_tui.exports import Sheet, csv_bytes, xlsx_bytes
+
+    if annex_a_format(path) == "csv":
+        return csv_bytes(HEADERS, [row.text_cells() for row in rows])
+    return xlsx_bytes([Sheet(SHEET_TITLE, HEADERS, [row.cells() for row in rows])])
+
+
 def write_annex_a(rows: list[AnnexARow], path: str | os.PathLike[str]) -> Path:
     """Write List 1 atomically and owner-only, as XLSX or CSV by the file's extension."""
-    from mash_tui.exports import Sheet, csv_bytes, write_bytes, xlsx_bytes
+    from mash_tui.exports import write_bytes
 
-    fmt = annex_a_format(path)
-    if fmt == "csv":
-        return write_bytes(path, csv_bytes(HEADERS, [row.text_cells() for row in rows]))
-    sheet = Sheet(SHEET_TITLE, HEADERS, [row.cells() for row in rows])
-    return write_bytes(path, xlsx_bytes([sheet]))
+    return write_bytes(path, annex_a_bytes(rows, path))

@@ -61,19 +61,33 @@ def test_weekly_table_to_stdout_is_audited(
     assert "Decided within the target hours" in out
     assert "Amy" not in out and "Smith" not in out  # aggregate output carries no names
     assert w47["K"].reference in out  # late contacts by reference
-    assert exports(services) == [
-        (
-            "mgr",
-            "weekly_report",
-            {
-                "week": "2026-W47",
-                "format": "table",
-                "output": "stdout",
-                "received": 8,
-                "decided": 6,
-            },
-        )
-    ]
+    [(who, what, detail)] = exports(services)
+    head = detail.pop("audit_head") if detail else None
+    assert (who, what, detail) == (
+        "mgr",
+        "weekly_report",
+        {
+            "week": "2026-W47",
+            "format": "table",
+            "output": "stdout",
+            "received": 8,
+            "decided": 6,
+        },
+    )
+    assert head == newest_before_export(services)
+
+
+def newest_before_export(services: Services) -> dict[str, object]:
+    """The audit head as it stood just before the export entry was appended."""
+    from sqlmodel import col, select
+
+    from mash_tui.store.tables import AuditEntry
+
+    with services.read() as session:
+        entry = session.exec(
+            select(AuditEntry).order_by(col(AuditEntry.id).desc()).offset(1).limit(1)
+        ).one()
+    return {"id": entry.id, "hash": entry.hash}
 
 
 def test_default_week_is_the_last_complete_one(

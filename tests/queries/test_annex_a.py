@@ -207,12 +207,17 @@ def test_export_is_audited(
     with services.read() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert (entry.username, entry.entity) == ("mgr", "annex_a_list_1")
+    assert entry.id is not None
+    with services.read() as session:
+        before = session.get(AuditEntry, entry.id - 1)
+    assert before is not None
     assert entry.after == {
         "from": "2026-07-01",
         "to": "2026-07-31",
         "format": "csv",
         "output": str(path),
         "rows": 4,
+        "audit_head": {"id": before.id, "hash": before.hash},  # the head it was made at
     }
     assert services.verify_audit().ok
 
