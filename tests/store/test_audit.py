@@ -180,7 +180,13 @@ def test_override_approval_and_amendment_are_recorded(services: Services) -> Non
 def test_export_is_recorded(busy: Services, clock: FrozenClock) -> None:
     entry = last(busy, "export")
     assert (entry.username, entry.entity, entry.at) == ("mgr", "annex_a", clock.now())
-    assert entry.after == {"rows": 3, "period": "2026-11"}
+    assert entry.id is not None
+    [before] = [e for e in entries(busy) if e.id == entry.id - 1]
+    assert entry.after == {
+        "rows": 3,
+        "period": "2026-11",
+        "audit_head": {"id": before.id, "hash": before.hash},  # the head it was made at
+    }
 
 
 def test_entries_are_chained(busy: Services) -> None:
