@@ -16,7 +16,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mash_tui.domain.clock import format_local
-from mash_tui.queries.conditions import WeekConditions, counted_if, report_time
+from mash_tui.queries.conditions import (
+    OpenTail,
+    WeekConditions,
+    counted_if,
+    report_time,
+)
 from mash_tui.queries.figures import (
     FIGURES,
     FIGURES_BY_KEY,
@@ -276,7 +281,10 @@ def weekly_summary(
     week = IsoWeek.of(week)
     now = report_time(services, as_at)
     q = WeekConditions.of(services, week, now)
-    counts = count_figures(services, q, [f.key for f in FIGURES])
+    # The one costly part of the contacts open at the week's start and end and at each
+    # trend week's end, read once for the figures, the late list and the trend.
+    tail = q.open_tail(max(q.start, q.cut))
+    counts = count_figures(services, q, [f.key for f in FIGURES], tail)
     figures: dict[str, Figure] = {}
     for fig in FIGURES:
         share = percent(counts[fig.key], counts[fig.of]) if fig.of else None
@@ -290,15 +298,20 @@ def weekly_summary(
         median_hours=_round(statistics.median(hours)) if hours else None,
         p90_hours=_round(percentile(hours, 90)),
         splits=_splits(services, q),
-        late=_late_contacts(services, q),
+        late=_late_contacts(services, q, tail),
     )
     if with_trend:
-        summary.trend = trend(services, week, as_at=now)
+        summary.trend = trend(services, week, as_at=now, tail=tail)
     return summary
 
 
-def count_figures(services: Services, q: WeekConditions, keys: list[str]) -> dict[str, int]:
-    """Count registry figures with one query per scope (two for the open scopes together)."""
+def count_figures(
+    services: Services,
+    q: WeekConditions,
+    keys: list[str],
+    tail: OpenTail | None = None,
+) -> dict[str, int]:
+    """Count registry figures with one query per scope (one for the open scopes together)."""
     from sqlalchemy import and_, select
 
     by_scope: dict[Scope, list[str]] = {}
@@ -318,14 +331,11 @@ def count_figures(services: Services, q: WeekConditions, keys: list[str]) -> dic
             for key, where in zip(scoped, wheres, strict=True):
                 open_keys.append((key, within if where is None else and_(within, where)))
         if open_keys:
-            # One pair of halves covers both instants (the cut is before the start only
-            # for a week that has not begun at the report time).
-            counts.update({key: 0 for key, _ in open_keys})
-            for half in q.open_halves(min(q.start, q.cut), max(q.start, q.cut)):
-                columns = [counted_if(cond) for _, cond in open_keys]
-                row = conn.execute(select(*columns).where(half)).one()
-                for index, (key, _) in enumerate(open_keys):
-                    counts[key] += int(row[index] or 0)
+            # The contacts open at the start or the end, read once; each figure then
+            # applies its own whole condition to them.
+            columns = [counted_if(cond) for _, cond in open_keys]
+            row = conn.execute(select(*columns).where(q.open_rows([q.start, q.cut], tail))).one()
+            counts.update({key: int(row[i] or 0) for i, (key, _) in enumerate(open_keys)})
     return counts
 
 
@@ -379,7 +389,9 @@ def _hours(later: datetime, earlier: datetime) -> float:
     return (later - earlier) / timedelta(hours=1)
 
 
-def _late_contacts(services: Services, q: WeekConditions) -> list[LateContact]:
+def _late_contacts(
+    services: Services, q: WeekConditions, tail: OpenTail | None = None
+) -> list[LateContact]:
     """Decided over target or past deadline, then still open past deadline at the week's end."""
     from sqlalchemy import or_, select
 
@@ -400,12 +412,11 @@ def _late_contacts(services: Services, q: WeekConditions) -> list[LateContact]:
             .where(q.decided, or_(~q.within_target, q.breached))
             .order_by(c.received_at, c.id)
         ).all()
-        still_open = [
-            row
-            for half in q.open_halves(q.cut, q.cut)
-            for row in conn.execute(select(*columns).where(half, open_late)).all()
-        ]
-    still_open.sort(key=lambda row: (row.deadline_at, row.id))
+        still_open = conn.execute(
+            select(*columns)
+            .where(q.open_rows([q.cut], tail), open_late)
+            .order_by(c.deadline_at, c.id)
+        ).all()
     late = [
         LateContact(
             id=row.id,
