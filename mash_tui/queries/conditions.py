@@ -26,7 +26,7 @@ from mash_tui.domain.states import ConsentOutcome, needs_override
 from mash_tui.queries.weeks import IsoWeek
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Engine, Table
+    from sqlalchemy import ColumnElement, Connection, Engine, Table
 
     from mash_tui.services import Services
 
@@ -141,6 +141,17 @@ class WeekConditions:
             return (func.julianday(end) - func.julianday(start)) * 86400.0
         return cast(func.extract("epoch", end - start), Float)
 
+    def plain(self, column: Any) -> Any:
+        """The column as a bare value for a filter read from an index entry: on SQLite a
+        unary plus drops the column's numeric affinity, so each of the many comparisons is
+        a plain text comparison (the same result) instead of a failed number parse."""
+        from sqlalchemy.sql import operators
+        from sqlalchemy.sql.elements import UnaryExpression
+
+        if self.dialect != "sqlite":
+            return column
+        return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
     def open_at(self, instant: datetime) -> ColumnElement[bool]:
         """Received before the instant and not authorised before it."""
         from sqlalchemy import and_, or_
@@ -165,7 +176,7 @@ class WeekConditions:
 
         c = self.t.c
         tail = select(c.id).where(
-            c.authorised_at >= last, c.authorised_at < FAR_FUTURE, c.received_at < last
+            c.authorised_at >= last, c.authorised_at < FAR_FUTURE, self.plain(c.received_at) < last
         )
         if not _recent(self.engine, self.t, last):
             tail = tail.order_by(c.authorised_at).limit(self.tail_count(last))
@@ -173,30 +184,75 @@ class WeekConditions:
             ids = tuple(int(row[0]) for row in conn.execute(tail))
         return OpenTail(last, ids)
 
-    def open_rows(
-        self, instants: Sequence[datetime], tail: OpenTail | None = None
-    ) -> ColumnElement[bool]:
-        """A superset of the contacts open at any of the instants, each part read through a
-        short range of the authorised-at index; a figure's own condition narrows it.
+    def _open_parts(
+        self, instants: Sequence[datetime], tail: OpenTail | None, columns: Sequence[Any]
+    ) -> list[Any]:
+        """The parts that together hold every contact open at any of the instants.
 
         A contact open at t was received before t and is not authorised (the NULL range),
         or authorised between two consecutive instants (a bucket, received before the
         bucket's first instant), or authorised after the last instant (the tail, read once
-        by open_tail and given here, or read now).
+        by open_tail and given here, or read now). The parts do not overlap.
         """
-        from sqlalchemy import bindparam, or_, select, union_all
+        from sqlalchemy import bindparam, select
 
         c = self.t.c
         if tail is None or tail.last < max(instants):
             tail = self.open_tail(max(instants))
         ts = sorted({*instants, tail.last})
-        parts = [select(c.id).where(c.authorised_at.is_(None), c.received_at < tail.last)]
+        received = self.plain(c.received_at)
+        parts = [select(*columns).where(c.authorised_at.is_(None), received < tail.last)]
         parts += [
-            select(c.id).where(c.authorised_at >= low, c.authorised_at < high, c.received_at < low)
+            select(*columns).where(c.authorised_at >= low, c.authorised_at < high, received < low)
             for low, high in pairwise(ts)
         ]
         listed: Any = bindparam("open_tail", list(tail.ids), expanding=True, literal_execute=True)
-        return or_(c.id.in_(union_all(*parts)), c.id.in_(listed))
+        parts.append(select(*columns).where(c.id.in_(listed)))
+        return parts
+
+    def open_rows(
+        self, instants: Sequence[datetime], tail: OpenTail | None = None
+    ) -> ColumnElement[bool]:
+        """A superset of the contacts open at any of the instants, each part read through a
+        short range of the authorised-at index; a figure's own condition narrows it."""
+        from sqlalchemy import union_all
+
+        return self.t.c.id.in_(union_all(*self._open_parts(instants, tail, [self.t.c.id])))
+
+    def count_open(
+        self,
+        conn: Connection,
+        instants: Sequence[datetime],
+        conditions: Sequence[ColumnElement[bool]],
+        tail: OpenTail | None = None,
+    ) -> list[int]:
+        """For each condition, how many contacts open at any of the instants meet it.
+
+        When the conditions need only what the authorised-at index carries, they are
+        applied to the index entries themselves, so no contact row is read.
+        """
+        from sqlalchemy import Column, select, union_all
+        from sqlalchemy.sql.util import ClauseAdapter
+        from sqlalchemy.sql.visitors import iterate
+
+        c = self.t.c
+        carried = [c.id, c.authorised_at, c.received_at, c.deadline_at]
+        used = {
+            element.name
+            for condition in conditions
+            for element in iterate(condition)
+            if isinstance(element, Column) and element.table is self.t
+        }
+        if used <= {column.name for column in carried}:
+            rows = union_all(*self._open_parts(instants, tail, carried)).subquery("open_rows")
+            adapter = ClauseAdapter(rows)
+            columns = [counted_if(adapter.traverse(condition)) for condition in conditions]
+            stmt = select(*columns).select_from(rows)
+        else:
+            columns = [counted_if(condition) for condition in conditions]
+            stmt = select(*columns).where(self.open_rows(instants, tail))
+        row = conn.execute(stmt).one()
+        return [int(value or 0) for value in row]
 
     def tail_count(self, last: datetime) -> Any:
         """How many contacts received before `last` were authorised at or after it (and
@@ -208,9 +264,9 @@ class WeekConditions:
         def n(*where: ColumnElement[bool]) -> Any:
             return select(func.count()).where(*where).scalar_subquery()
 
-        received = c.received_at < last
+        received = self.plain(c.received_at) < last
         return (
-            n(received)
+            n(c.received_at < last)
             - n(c.authorised_at.is_(None), received)
             - n(and_(c.authorised_at >= EARLIEST, c.authorised_at < last), received)
             - n(and_(c.authorised_at >= FAR_FUTURE, c.authorised_at <= LATEST), received)

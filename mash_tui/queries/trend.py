@@ -83,10 +83,8 @@ def trend(
             decided.append((d, w, b))
         # Open past deadline at each week's end: the contacts open at any of the cuts,
         # read once, each week counted by the figure's own whole condition.
-        columns = [counted_if(figure_condition(q, "open_past_deadline")) for q in qs]
-        open_rows = last.open_rows([q.cut for q in qs], tail)
-        row = conn.execute(select(*columns).where(open_rows)).one()
-        open_past = [int(value or 0) for value in row]
+        conditions = [figure_condition(q, "open_past_deadline") for q in qs]
+        open_past = last.count_open(conn, [q.cut for q in qs], conditions, tail)
     return [
         TrendPoint(
             week=w.label,

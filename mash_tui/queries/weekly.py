@@ -333,9 +333,9 @@ def count_figures(
         if open_keys:
             # The contacts open at the start or the end, read once; each figure then
             # applies its own whole condition to them.
-            columns = [counted_if(cond) for _, cond in open_keys]
-            row = conn.execute(select(*columns).where(q.open_rows([q.start, q.cut], tail))).one()
-            counts.update({key: int(row[i] or 0) for i, (key, _) in enumerate(open_keys)})
+            conditions = [cond for _, cond in open_keys]
+            found = q.count_open(conn, [q.start, q.cut], conditions, tail)
+            counts.update({key: n for (key, _), n in zip(open_keys, found, strict=True)})
     return counts
 
 
