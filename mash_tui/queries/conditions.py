@@ -35,7 +35,9 @@ __all__ = [
     "REPEAT_WINDOW_DAYS",
     "OpenTail",
     "WeekConditions",
+    "as_stored",
     "counted_if",
+    "instant",
     "report_time",
 ]
 
@@ -48,8 +50,9 @@ FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 # Bounds that turn "authorised" into two-sided ranges of the same index for the same reason.
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 LATEST = datetime.max.replace(tzinfo=UTC)
-# Below this share of the authorised contacts authorised before an instant, the contacts
-# open at it are read from the short side (see WeekConditions.open_ids).
+# An instant this far or further from the first to the last authorisation time is
+# recent: the contacts authorised after it are read directly; before it, they are
+# counted from the other side of the index (see WeekConditions.open_tail).
 RECENT_SHARE = 0.4
 
 OVERRIDE_OUTCOMES = [outcome.value for outcome in ConsentOutcome if needs_override(outcome)]
@@ -73,6 +76,23 @@ def _recent(engine: Engine, table: Table, instant: datetime) -> bool:
         return True
     share = (ensure_utc(instant) - ensure_utc(first)) / (ensure_utc(latest) - ensure_utc(first))
     return share >= RECENT_SHARE
+
+
+def as_stored(column: Any) -> Any:
+    """Select an instant column as the database hands it over, so thousands of rows are
+    not each parsed by the generic type machinery; `instant` turns the value back."""
+    from sqlalchemy import String, type_coerce
+
+    return type_coerce(column, String)
+
+
+def instant(value: str | datetime | None) -> datetime | None:
+    """A value selected with `as_stored` as the aware UTC instant the table type gives."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def counted_if(condition: ColumnElement[bool] | None) -> Any:
