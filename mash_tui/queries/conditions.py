@@ -15,7 +15,10 @@ Every figure is as things stood at ``cut``, so a drill-down run later with the s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from mash_tui.domain.clock import ensure_utc
@@ -23,16 +26,18 @@ from mash_tui.domain.states import ConsentOutcome, needs_override
 from mash_tui.domain.weeks import IsoWeek
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Engine, Table
+    from sqlalchemy import ColumnElement, Connection, Engine, Table
 
     from mash_tui.services import Services
 
 __all__ = [
     "FAR_FUTURE",
     "REPEAT_WINDOW_DAYS",
+    "OpenTail",
     "WeekConditions",
+    "as_stored",
     "counted_if",
-    "is_open_flag",
+    "instant",
     "report_time",
 ]
 
@@ -42,6 +47,13 @@ TOLERANCE_SECONDS = 0.0005
 # An upper bound that turns "authorised since t" into a two-sided range: without planner
 # statistics SQLite then prefers the authorised_at index to the received_at one.
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
+# Bounds that turn "authorised" into two-sided ranges of the same index for the same reason.
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+# An instant this far or further from the first to the last authorisation time is
+# recent: the contacts authorised after it are read directly; before it, they are
+# counted from the other side of the index (see WeekConditions.open_tail).
+RECENT_SHARE = 0.4
 
 OVERRIDE_OUTCOMES = [outcome.value for outcome in ConsentOutcome if needs_override(outcome)]
 
@@ -51,11 +63,36 @@ def report_time(services: Services, as_at: datetime | None) -> datetime:
     return ensure_utc(as_at) if as_at is not None else services.clock.now()
 
 
-def is_open_flag(table: Table, value: bool) -> ColumnElement[bool]:
-    """Compare the open flag so the (is_open, deadline_at) index can serve it."""
-    from sqlalchemy import false, true
+def _recent(engine: Engine, table: Table, instant: datetime) -> bool:
+    """Whether few contacts were authorised after the instant, judged from the first and
+    last authorisation times (two index look-ups): it only chooses the cheaper side."""
+    from sqlalchemy import func, select
 
-    return table.c.is_open == (true() if value else false())
+    c = table.c
+    with engine.connect() as conn:
+        first = conn.execute(select(func.min(c.authorised_at))).scalar()
+        latest = conn.execute(select(func.max(c.authorised_at))).scalar()
+    if first is None or latest is None or latest <= first:
+        return True
+    share = (ensure_utc(instant) - ensure_utc(first)) / (ensure_utc(latest) - ensure_utc(first))
+    return share >= RECENT_SHARE
+
+
+def as_stored(column: Any) -> Any:
+    """Select an instant column as the database hands it over, so thousands of rows are
+    not each parsed by the generic type machinery; `instant` turns the value back."""
+    from sqlalchemy import String, type_coerce
+
+    return type_coerce(column, String)
+
+
+def instant(value: str | datetime | None) -> datetime | None:
+    """A value selected with `as_stored` as the aware UTC instant the table type gives."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def counted_if(condition: ColumnElement[bool] | None) -> Any:
@@ -63,6 +100,19 @@ def counted_if(condition: ColumnElement[bool] | None) -> Any:
     from sqlalchemy import case, func
 
     return func.count() if condition is None else func.count(case((condition, 1)))
+
+
+@dataclass(frozen=True)
+class OpenTail:
+    """The contacts received before `last` and authorised at or after it, read once.
+
+    They are the only part of "open at t" (for any t up to `last`) that can be expensive
+    to find, so a report reads them once and every statement that needs contacts open at
+    some instant takes them from here (see WeekConditions.open_rows).
+    """
+
+    last: datetime
+    ids: tuple[int, ...]
 
 
 class WeekConditions:
@@ -73,6 +123,7 @@ class WeekConditions:
 
         from mash_tui.store.tables import Contact
 
+        self.engine = engine
         self.dialect = engine.dialect.name
         self.t: Table = Contact.__table__  # type: ignore[attr-defined]
         self.week = week
@@ -110,6 +161,17 @@ class WeekConditions:
             return (func.julianday(end) - func.julianday(start)) * 86400.0
         return cast(func.extract("epoch", end - start), Float)
 
+    def plain(self, column: Any) -> Any:
+        """The column as a bare value for a filter read from an index entry: on SQLite a
+        unary plus drops the column's numeric affinity, so each of the many comparisons is
+        a plain text comparison (the same result) instead of a failed number parse."""
+        from sqlalchemy.sql import operators
+        from sqlalchemy.sql.elements import UnaryExpression
+
+        if self.dialect != "sqlite":
+            return column
+        return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+
     def open_at(self, instant: datetime) -> ColumnElement[bool]:
         """Received before the instant and not authorised before it."""
         from sqlalchemy import and_, or_
@@ -120,22 +182,115 @@ class WeekConditions:
             or_(c.authorised_at.is_(None), c.authorised_at >= instant),
         )
 
-    def open_halves(self, first: datetime, last: datetime) -> list[ColumnElement[bool]]:
-        """Two scopes that each use an index and together hold every contact open at any
-        instant from `first` to `last`.
+    def open_tail(self, last: datetime) -> OpenTail:
+        """Read the contacts received before `last` and authorised at or after it, through
+        whichever side of the authorised-at index is short.
 
-        Open contacts come through (is_open, deadline_at); those authorised since `first`
-        through the authorised_at index, bounded on both sides so SQLite picks that index.
-        The bound on received_at is read from the index entry when the index holds it, so
-        only the few contacts that were open then are looked at further.
+        For a recent instant few contacts were authorised after it, so the range after it
+        is read directly. For an old instant that range is long but few of its contacts
+        were received before the instant: it is read in authorisation order and stops after
+        exactly as many as there are, counted as (received before) - (not authorised) -
+        (authorised before), ranges that are short for an old instant.
         """
-        from sqlalchemy import and_
+        from sqlalchemy import select
 
         c = self.t.c
-        return [
-            and_(is_open_flag(self.t, True), c.received_at < last),
-            and_(c.authorised_at >= first, c.authorised_at < FAR_FUTURE, c.received_at < last),
+        tail = select(c.id).where(
+            c.authorised_at >= last, c.authorised_at < FAR_FUTURE, self.plain(c.received_at) < last
+        )
+        if not _recent(self.engine, self.t, last):
+            tail = tail.order_by(c.authorised_at).limit(self.tail_count(last))
+        with self.engine.connect() as conn:
+            ids = tuple(int(row[0]) for row in conn.execute(tail))
+        return OpenTail(last, ids)
+
+    def _open_parts(
+        self, instants: Sequence[datetime], tail: OpenTail | None, columns: Sequence[Any]
+    ) -> list[Any]:
+        """The parts that together hold every contact open at any of the instants.
+
+        A contact open at t was received before t and is not authorised (the NULL range),
+        or authorised between two consecutive instants (a bucket, received before the
+        bucket's first instant), or authorised after the last instant (the tail, read once
+        by open_tail and given here, or read now). The parts do not overlap.
+        """
+        from sqlalchemy import bindparam, select
+
+        c = self.t.c
+        if tail is None or tail.last < max(instants):
+            tail = self.open_tail(max(instants))
+        ts = sorted({*instants, tail.last})
+        received = self.plain(c.received_at)
+        parts = [select(*columns).where(c.authorised_at.is_(None), received < tail.last)]
+        parts += [
+            select(*columns).where(c.authorised_at >= low, c.authorised_at < high, received < low)
+            for low, high in pairwise(ts)
         ]
+        listed: Any = bindparam("open_tail", list(tail.ids), expanding=True, literal_execute=True)
+        parts.append(select(*columns).where(c.id.in_(listed)))
+        return parts
+
+    def open_rows(
+        self, instants: Sequence[datetime], tail: OpenTail | None = None
+    ) -> ColumnElement[bool]:
+        """A superset of the contacts open at any of the instants, each part read through a
+        short range of the authorised-at index; a figure's own condition narrows it."""
+        from sqlalchemy import union_all
+
+        return self.t.c.id.in_(union_all(*self._open_parts(instants, tail, [self.t.c.id])))
+
+    def count_open(
+        self,
+        conn: Connection,
+        instants: Sequence[datetime],
+        conditions: Sequence[ColumnElement[bool]],
+        tail: OpenTail | None = None,
+    ) -> list[int]:
+        """For each condition, how many contacts open at any of the instants meet it.
+
+        When the conditions need only what the authorised-at index carries, they are
+        applied to the index entries themselves, so no contact row is read.
+        """
+        from sqlalchemy import Column, select, union_all
+        from sqlalchemy.sql.util import ClauseAdapter
+        from sqlalchemy.sql.visitors import iterate
+
+        c = self.t.c
+        carried = [c.id, c.authorised_at, c.received_at, c.deadline_at]
+        used = {
+            element.name
+            for condition in conditions
+            for element in iterate(condition)
+            if isinstance(element, Column) and element.table is self.t
+        }
+        if used <= {column.name for column in carried}:
+            rows = union_all(*self._open_parts(instants, tail, carried)).subquery("open_rows")
+            adapter = ClauseAdapter(rows)
+            columns = [counted_if(adapter.traverse(condition)) for condition in conditions]
+            stmt = select(*columns).select_from(rows)
+        else:
+            columns = [counted_if(condition) for condition in conditions]
+            stmt = select(*columns).where(self.open_rows(instants, tail))
+        row = conn.execute(stmt).one()
+        return [int(value or 0) for value in row]
+
+    def tail_count(self, last: datetime) -> Any:
+        """How many contacts received before `last` were authorised at or after it (and
+        before FAR_FUTURE), from ranges that are short when `last` is long past."""
+        from sqlalchemy import and_, func, select
+
+        c = self.t.c
+
+        def n(*where: ColumnElement[bool]) -> Any:
+            return select(func.count()).where(*where).scalar_subquery()
+
+        received = self.plain(c.received_at) < last
+        return (
+            n(c.received_at < last)
+            - n(c.authorised_at.is_(None), received)
+            - n(and_(c.authorised_at >= EARLIEST, c.authorised_at < last), received)
+            - n(and_(c.authorised_at >= FAR_FUTURE, c.authorised_at <= LATEST), received)
+        )
 
     def repeat(self) -> ColumnElement[bool]:
         """The same child had an earlier contact received within the 12 months before."""

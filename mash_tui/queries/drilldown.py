@@ -51,7 +51,7 @@ def drilldown(
     as_at: datetime | None = None,
 ) -> list[ContactRef]:
     """The contacts behind one figure (by reference, never by name), oldest receipt first."""
-    from sqlalchemy import select
+    from sqlalchemy import and_, select
 
     q = WeekConditions.of(services, IsoWeek.of(week), report_time(services, as_at))
     scope, _ = condition_of(q, figure_key)
@@ -67,16 +67,10 @@ def drilldown(
         c.authorised_at,
     )
     if scope is Scope.OPEN_AT_START:
-        scans = q.open_halves(q.start, q.start)
+        condition = and_(q.open_rows([q.start]), condition)
     elif scope is Scope.OPEN_AT_END:
-        scans = q.open_halves(q.cut, q.cut)
-    else:
-        scans = [condition]
-    refs: list[ContactRef] = []
+        condition = and_(q.open_rows([q.cut]), condition)
     with services.engine.connect() as conn:
-        for scan in scans:
-            refs.extend(
-                ContactRef(*row) for row in conn.execute(select(*columns).where(scan, condition))
-            )
+        refs = [ContactRef(*row) for row in conn.execute(select(*columns).where(condition))]
     refs.sort(key=lambda ref: (ref.received_at, ref.id))
     return refs

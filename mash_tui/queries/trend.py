@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from mash_tui.domain.weeks import IsoWeek
 from mash_tui.queries.conditions import (
+    OpenTail,
     WeekConditions,
     counted_if,
     report_time,
 )
-from mash_tui.queries.figures import percent
+from mash_tui.queries.figures import figure_condition, percent
 
 if TYPE_CHECKING:
     from mash_tui.services import Services
@@ -43,25 +44,28 @@ class TrendPoint:
         return percent(self.decided_within_target, self.decided)
 
 
+def _span(week: IsoWeek, weeks: int) -> list[IsoWeek]:
+    return [week.shift(offset) for offset in range(-(weeks - 1), 1)]
+
+
 def trend(
     services: Services,
     week: IsoWeek | str,
     *,
     weeks: int = TREND_WEEKS,
     as_at: datetime | None = None,
+    tail: OpenTail | None = None,
 ) -> list[TrendPoint]:
     """The last `weeks` weeks up to and including `week`: small range counts per week, one scan."""
-    from sqlalchemy import and_, select
+    from sqlalchemy import select
 
     week = IsoWeek.of(week)
     now = report_time(services, as_at)
-    span = [week.shift(offset) for offset in range(-(weeks - 1), 1)]
+    span = _span(week, weeks)
     qs = [WeekConditions.of(services, w, now) for w in span]
-    first, last = qs[0], qs[-1]
-    c = first.t.c
+    last = qs[-1]
     received: list[int] = []
     decided: list[tuple[int, int, int]] = []
-    open_past = [0] * weeks
     with services.engine.connect() as conn:
         # Each week's own decided range, with its received range as a subquery, so each
         # count reads one week of an index.
@@ -77,23 +81,10 @@ def trend(
             n, d, w, b = (int(value or 0) for value in row)
             received.append(n)
             decided.append((d, w, b))
-        # Open past deadline at each week's end, through the two indexed halves. Within a
-        # half the condition is simpler than the figure's (the half already says whether
-        # the contact is open), and a contact authorised later counts only if it was
-        # overdue then, so only rows authorised after their deadline are examined.
-        opened, closed = first.open_halves(first.cut, last.cut)
-        open_columns = [counted_if(and_(c.received_at < q.cut, c.deadline_at < q.cut)) for q in qs]
-        closed_columns = [
-            counted_if(and_(c.received_at < q.cut, c.authorised_at >= q.cut, c.deadline_at < q.cut))
-            for q in qs
-        ]
-        for half, columns, extra in (
-            (opened, open_columns, c.deadline_at < last.cut),
-            (closed, closed_columns, c.authorised_at > c.deadline_at),
-        ):
-            row = conn.execute(select(*columns).where(half, extra)).one()
-            for index in range(weeks):
-                open_past[index] += int(row[index] or 0)
+        # Open past deadline at each week's end: the contacts open at any of the cuts,
+        # read once, each week counted by the figure's own whole condition.
+        conditions = [figure_condition(q, "open_past_deadline") for q in qs]
+        open_past = last.count_open(conn, [q.cut for q in qs], conditions, tail)
     return [
         TrendPoint(
             week=w.label,

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from mash_tui.domain.clock import format_local
 from mash_tui.domain.weeks import IsoWeek
-from mash_tui.queries.conditions import WeekConditions, counted_if, report_time
+from mash_tui.queries.conditions import (
+    OpenTail,
+    WeekConditions,
+    as_stored,
+    counted_if,
+    instant,
+    report_time,
+)
 from mash_tui.queries.figures import (
     FIGURES,
     FIGURES_BY_KEY,
@@ -276,7 +283,14 @@ def weekly_summary(
     week = IsoWeek.of(week)
     now = report_time(services, as_at)
     q = WeekConditions.of(services, week, now)
-    counts = count_figures(services, q, [f.key for f in FIGURES])
+    # The one costly part of the contacts open at the week's start and end and at each
+    # trend week's end, read once for the figures, the late list and the trend.
+    tail = q.open_tail(max(q.start, q.cut))
+    # The decided figures are counted in the splits' GROUP BY, one read of those rows.
+    decided_keys = [f.key for f in FIGURES if f.scope is Scope.DECIDED]
+    others = [f.key for f in FIGURES if f.scope is not Scope.DECIDED]
+    splits, counts = _splits(services, q, decided_keys)
+    counts.update(count_figures(services, q, others, tail))
     figures: dict[str, Figure] = {}
     for fig in FIGURES:
         share = percent(counts[fig.key], counts[fig.of]) if fig.of else None
@@ -289,16 +303,21 @@ def weekly_summary(
         figures=figures,
         median_hours=_round(statistics.median(hours)) if hours else None,
         p90_hours=_round(percentile(hours, 90)),
-        splits=_splits(services, q),
-        late=_late_contacts(services, q),
+        splits=splits,
+        late=_late_contacts(services, q, tail),
     )
     if with_trend:
-        summary.trend = trend(services, week, as_at=now)
+        summary.trend = trend(services, week, as_at=now, tail=tail)
     return summary
 
 
-def count_figures(services: Services, q: WeekConditions, keys: list[str]) -> dict[str, int]:
-    """Count registry figures with one query per scope (two for the open scopes together)."""
+def count_figures(
+    services: Services,
+    q: WeekConditions,
+    keys: list[str],
+    tail: OpenTail | None = None,
+) -> dict[str, int]:
+    """Count registry figures with one query per scope (one for the open scopes together)."""
     from sqlalchemy import and_, select
 
     by_scope: dict[Scope, list[str]] = {}
@@ -318,25 +337,27 @@ def count_figures(services: Services, q: WeekConditions, keys: list[str]) -> dic
             for key, where in zip(scoped, wheres, strict=True):
                 open_keys.append((key, within if where is None else and_(within, where)))
         if open_keys:
-            # One pair of halves covers both instants (the cut is before the start only
-            # for a week that has not begun at the report time).
-            counts.update({key: 0 for key, _ in open_keys})
-            for half in q.open_halves(min(q.start, q.cut), max(q.start, q.cut)):
-                columns = [counted_if(cond) for _, cond in open_keys]
-                row = conn.execute(select(*columns).where(half)).one()
-                for index, (key, _) in enumerate(open_keys):
-                    counts[key] += int(row[index] or 0)
+            # The contacts open at the start or the end, read once; each figure then
+            # applies its own whole condition to them.
+            conditions = [cond for _, cond in open_keys]
+            found = q.count_open(conn, [q.start, q.cut], conditions, tail)
+            counts.update({key: n for (key, _), n in zip(open_keys, found, strict=True)})
     return counts
 
 
-def _splits(services: Services, q: WeekConditions) -> dict[str, list[SplitRow]]:
-    """One GROUP BY over the decided contacts, rolled up into the splits."""
+def _splits(
+    services: Services, q: WeekConditions, keys: list[str]
+) -> tuple[dict[str, list[SplitRow]], dict[str, int]]:
+    """One GROUP BY over the decided contacts, rolled up into the splits and, summed over
+    every group, into the decided figures in `keys` (each by its own condition)."""
     from sqlalchemy import func, select
 
     columns = [q.t.c[split.column] for split in SPLITS.values()]
+    figures = [counted_if(condition_of(q, key)[1]) for key in keys]
     stmt = (
         select(
             *columns,
+            *figures,
             func.count(),
             counted_if(q.within_target),
             counted_if(q.breached),
@@ -345,10 +366,14 @@ def _splits(services: Services, q: WeekConditions) -> dict[str, list[SplitRow]]:
         .group_by(*columns)
     )
     totals: dict[str, dict[str, list[int]]] = {d: {} for d in SPLITS}
+    counts = dict.fromkeys(keys, 0)
+    first = len(columns)
     with services.engine.connect() as conn:
         for row in conn.execute(stmt):
+            for index, key in enumerate(keys):
+                counts[key] += int(row[first + index] or 0)
             n, within, breached = row[-3:]
-            for dimension, value in zip(SPLITS, row[:-3], strict=True):
+            for dimension, value in zip(SPLITS, row[:first], strict=True):
                 code = "none" if value is None else str(value)
                 acc = totals[dimension].setdefault(code, [0, 0, 0])
                 acc[0] += int(n)
@@ -362,7 +387,7 @@ def _splits(services: Services, q: WeekConditions) -> dict[str, list[SplitRow]]:
         ]
         rows.sort(key=lambda r: split_sort_key(r.dimension, r.code))
         out[dimension] = rows
-    return out
+    return out, counts
 
 
 def _decided_hours(services: Services, q: WeekConditions) -> list[float]:
@@ -371,15 +396,25 @@ def _decided_hours(services: Services, q: WeekConditions) -> list[float]:
 
     c = q.t.c
     with services.engine.connect() as conn:
-        rows = conn.execute(select(c.received_at, c.authorised_at).where(q.decided)).all()
-    return [(a - r) / timedelta(hours=1) for r, a in rows]
+        stmt = select(as_stored(c.received_at), as_stored(c.authorised_at)).where(q.decided)
+        rows = conn.execute(stmt).all()
+    return [_hours(_at(a), _at(r)) for r, a in rows]
+
+
+def _at(value: Any) -> datetime:
+    """A stored instant that is never NULL where it is read, as an aware UTC datetime."""
+    found = instant(value)
+    assert found is not None
+    return found
 
 
 def _hours(later: datetime, earlier: datetime) -> float:
     return (later - earlier) / timedelta(hours=1)
 
 
-def _late_contacts(services: Services, q: WeekConditions) -> list[LateContact]:
+def _late_contacts(
+    services: Services, q: WeekConditions, tail: OpenTail | None = None
+) -> list[LateContact]:
     """Decided over target or past deadline, then still open past deadline at the week's end."""
     from sqlalchemy import or_, select
 
@@ -388,9 +423,9 @@ def _late_contacts(services: Services, q: WeekConditions) -> list[LateContact]:
         c.id,
         c.reference,
         c.priority,
-        c.received_at,
-        c.deadline_at,
-        c.authorised_at,
+        as_stored(c.received_at).label("received_at"),
+        as_stored(c.deadline_at).label("deadline_at"),
+        as_stored(c.authorised_at).label("authorised_at"),
         q.within_target.label("within"),
     ]
     open_late = figure_condition(q, "open_past_deadline")
@@ -400,42 +435,48 @@ def _late_contacts(services: Services, q: WeekConditions) -> list[LateContact]:
             .where(q.decided, or_(~q.within_target, q.breached))
             .order_by(c.received_at, c.id)
         ).all()
-        still_open = [
-            row
-            for half in q.open_halves(q.cut, q.cut)
-            for row in conn.execute(select(*columns).where(half, open_late)).all()
-        ]
-    still_open.sort(key=lambda row: (row.deadline_at, row.id))
-    late = [
-        LateContact(
-            id=row.id,
-            reference=row.reference,
-            priority=row.priority,
-            status="decided",
-            received_at=row.received_at,
-            deadline_at=row.deadline_at,
-            authorised_at=row.authorised_at,
-            hours_taken=round(_hours(row.authorised_at, row.received_at), 2),
-            hours_past_deadline=round(max(0.0, _hours(row.authorised_at, row.deadline_at)), 2),
-            over_target=not bool(row.within),
-            breached_deadline=row.authorised_at > row.deadline_at,
+        still_open = conn.execute(
+            select(*columns)
+            .where(q.open_rows([q.cut], tail), open_late)
+            .order_by(c.deadline_at, c.id)
+        ).all()
+    late: list[LateContact] = []
+    for row in decided:
+        received, deadline, authorised = (
+            _at(row.received_at),
+            _at(row.deadline_at),
+            _at(row.authorised_at),
         )
-        for row in decided
-    ]
-    late += [
-        LateContact(
-            id=row.id,
-            reference=row.reference,
-            priority=row.priority,
-            status="open",
-            received_at=row.received_at,
-            deadline_at=row.deadline_at,
-            authorised_at=None,
-            hours_taken=round(_hours(q.cut, row.received_at), 2),
-            hours_past_deadline=round(_hours(q.cut, row.deadline_at), 2),
-            over_target=(q.cut - row.received_at) > timedelta(seconds=q.target_seconds),
-            breached_deadline=True,
+        late.append(
+            LateContact(
+                id=row.id,
+                reference=row.reference,
+                priority=row.priority,
+                status="decided",
+                received_at=received,
+                deadline_at=deadline,
+                authorised_at=authorised,
+                hours_taken=round(_hours(authorised, received), 2),
+                hours_past_deadline=round(max(0.0, _hours(authorised, deadline)), 2),
+                over_target=not bool(row.within),
+                breached_deadline=authorised > deadline,
+            )
         )
-        for row in still_open
-    ]
+    for row in still_open:
+        received, deadline = _at(row.received_at), _at(row.deadline_at)
+        late.append(
+            LateContact(
+                id=row.id,
+                reference=row.reference,
+                priority=row.priority,
+                status="open",
+                received_at=received,
+                deadline_at=deadline,
+                authorised_at=None,
+                hours_taken=round(_hours(q.cut, received), 2),
+                hours_past_deadline=round(_hours(q.cut, deadline), 2),
+                over_target=(q.cut - received) > timedelta(seconds=q.target_seconds),
+                breached_deadline=True,
+            )
+        )
     return late
