@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -39,13 +40,21 @@ if TYPE_CHECKING:
     from mash_tui.store.tables import Contact
     from mash_tui.usecases.tx import Tx
 
-__all__ = ["BATCH_ROWS", "COLUMNS", "REQUIRED", "SHARED", "import_csv"]
+__all__ = ["BATCH_ROWS", "COLUMNS", "REQUIRED", "SHARED", "give_way", "import_csv"]
 
 # Rows per transaction: each batch holds the writer lock for well under a second.
 BATCH_ROWS = 1000
 
-# Called after each batch commits, with the number of contacts written so far.
+# Called between two batches (the writer lock free), with the contacts written so far.
 BetweenBatches = Callable[[int], None]
+# Longer than SQLite's longest busy-handler nap (100 ms), so a colleague's save that is
+# waiting for the lock gets it before the next batch takes it again.
+GIVE_WAY_SECONDS = 0.12
+
+
+def give_way(written: int) -> None:
+    """Pause between batches so whoever is waiting to save goes first."""
+    time.sleep(GIVE_WAY_SECONDS)
 
 
 def import_csv(
@@ -54,7 +63,7 @@ def import_csv(
     path: Path,
     *,
     batch_rows: int = BATCH_ROWS,
-    between: BetweenBatches | None = None,
+    between: BetweenBatches = give_way,
 ) -> int:
     """Import every contact in a CSV file, or nothing, so a council's history moves over whole."""
     header, records = _read(path)
@@ -190,17 +199,17 @@ def _write(
     now: datetime,
     header: list[str],
     batch_rows: int,
-    between: BetweenBatches | None,
+    between: BetweenBatches,
 ) -> int:
     """Write the families batch by batch under one import run; any refusal undoes the run."""
     with services.unit_of_work(now) as tx:
         run_id = imports.start_run(tx, login, source)
     count = 0
     try:
-        for batch in _batches(families, batch_rows):
-            count += _write_batch(services, login, source, run_id, batch, now, header)
-            if between is not None:
+        for number, batch in enumerate(_batches(families, batch_rows)):
+            if number:
                 between(count)
+            count += _write_batch(services, login, source, run_id, batch, now, header)
         with services.unit_of_work() as tx:
             imports.finish_run(tx, login, run_id)
     except BaseException as exc:
