@@ -42,8 +42,9 @@ if TYPE_CHECKING:
 
 __all__ = ["BATCH_ROWS", "COLUMNS", "REQUIRED", "SHARED", "give_way", "import_csv"]
 
-# Rows per transaction: each batch holds the writer lock for well under a second.
-BATCH_ROWS = 1000
+# Rows per transaction: a batch holds the writer lock about half a second on an idle
+# machine, a few seconds on a loaded one (the 100,000-row benchmark saw 9.9 s waits at 1,000).
+BATCH_ROWS = 500
 
 # Called between two batches (the writer lock free), with the contacts written so far.
 BetweenBatches = Callable[[int], None]
