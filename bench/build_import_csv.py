@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -61,7 +61,15 @@ def nhs_number(serial: int) -> str:
 
 
 def local(dt: datetime) -> str:
-    return dt.astimezone(LONDON).strftime("%d/%m/%Y %H:%M")
+    """UK wall time, or ISO 8601 with its offset in the hour the autumn change repeats."""
+    wall = dt.astimezone(LONDON)
+    naive = wall.replace(tzinfo=None)
+    if (
+        naive.replace(tzinfo=LONDON, fold=0).utcoffset()
+        != naive.replace(tzinfo=LONDON, fold=1).utcoffset()
+    ):
+        return wall.isoformat(timespec="minutes")
+    return wall.strftime("%d/%m/%Y %H:%M")
 
 
 def rows(count: int, seed: int) -> list[dict[str, str]]:
@@ -73,7 +81,8 @@ def rows(count: int, seed: int) -> list[dict[str, str]]:
         referral += 1
         children = 1 if rng.random() < 0.85 else rng.choice((2, 3))
         children = min(children, count - len(out))
-        received = UNTIL - timedelta(days=SPAN_DAYS * rng.random() ** 0.7, hours=6)
+        # Elapsed-time arithmetic in UTC: no instant lands in the hour the spring change skips.
+        received = UNTIL.astimezone(UTC) - timedelta(days=SPAN_DAYS * rng.random() ** 0.7, hours=6)
         received = received.replace(second=0, microsecond=0)
         kind = rng.random()
         override = rng.random() < 0.12

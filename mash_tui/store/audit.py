@@ -1,7 +1,8 @@
 """Provides the append-only, hash-chained audit trail: snapshots, appending and verifying.
 
 Every change is written here by whoever makes it; walking the chain finds an entry
-altered, inserted or removed.
+altered, inserted or removed. A transaction keeps the chain's head while it holds the
+writer lock and writes its entries together just before it commits.
 """
 
 from __future__ import annotations
@@ -13,17 +14,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Table, insert
 from sqlmodel import Session, col, select
 
 from mash_tui.domain.clock import ensure_utc
 from mash_tui.store.lock import Sequences, written
 from mash_tui.store.tables import AuditEntry
 
-__all__ = ["AuditCheck", "append", "audit_hash", "plain", "snapshot", "verify_chain"]
+__all__ = ["AuditCheck", "Chain", "audit_hash", "plain", "snapshot", "verify_chain"]
+
+AUDIT_LOG: Table = AuditEntry.__table__  # type: ignore[attr-defined]
+
+_AS_IS = frozenset({str, int, bool, float, type(None)})
 
 
 def plain(value: Any) -> Any:
     """JSON-safe form of a value for the audit trail."""
+    if type(value) in _AS_IS:  # most columns: answered without the isinstance chain
+        return value
     if isinstance(value, datetime):
         return ensure_utc(value).isoformat()
     if isinstance(value, date):
@@ -35,62 +43,93 @@ def plain(value: Any) -> Any:
 
 def snapshot(obj: Any, fields: Sequence[str] | None = None) -> dict[str, Any]:
     """The audit's picture of a row: the named fields, or every column."""
-    names = fields if fields is not None else [c.name for c in obj.__table__.columns]
-    return {name: plain(getattr(obj, name)) for name in names}
+    names = fields if fields is not None else obj.__table__.columns.keys()
+    # A loaded or new row keeps its column values in __dict__; read them straight from there.
+    values = obj.__dict__
+    return {name: plain(values[name] if name in values else getattr(obj, name)) for name in names}
 
 
 def audit_hash(entry: AuditEntry) -> str:
     """The chain link: a digest of the entry's content and the previous link."""
-    body = {
-        "id": entry.id,
-        "at": plain(entry.at),
-        "username": entry.username,
-        "action": entry.action,
-        "entity": entry.entity,
-        "entity_id": entry.entity_id,
-        "contact_id": entry.contact_id,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
-        "prev_hash": entry.prev_hash,
-    }
+    return _digest(
+        {
+            "id": entry.id,
+            "at": plain(entry.at),
+            "username": entry.username,
+            "action": entry.action,
+            "entity": entry.entity,
+            "entity_id": entry.entity_id,
+            "contact_id": entry.contact_id,
+            "before": entry.before,
+            "after": entry.after,
+            "reason": entry.reason,
+            "prev_hash": entry.prev_hash,
+        }
+    )
+
+
+def _digest(body: dict[str, Any]) -> str:
+    """The SHA-256 of an entry's fields in one canonical JSON form."""
     data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def append(
-    session: Session,
-    sequences: Sequences,
-    *,
-    at: datetime,
-    username: str,
-    action: str,
-    entity: str,
-    entity_id: str = "",
-    contact_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    reason: str = "",
-) -> AuditEntry:
-    """Append one hash-chained entry (callers hold the writer lock)."""
-    seq = sequences.next("audit")
-    prev = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(1)).first()
-    entry = AuditEntry(
-        id=seq,
-        at=at,
-        username=username,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        contact_id=contact_id,
-        before=before,
-        after=after,
-        reason=reason,
-        prev_hash=prev.hash if prev else "",
-    )
-    entry.hash = audit_hash(entry)
-    session.add(entry)
-    return entry
+class Chain:
+    """The chain as one transaction extends it: its head read once, its new entries held.
+
+    Callers hold the writer lock, so nobody else can append meanwhile; `write` must run
+    before the transaction commits (the unit of work does it).
+    """
+
+    def __init__(self, session: Session, sequences: Sequences) -> None:
+        self.session = session
+        self.sequences = sequences
+        self.head: str | None = None
+        self.pending: list[dict[str, Any]] = []
+
+    def append(
+        self,
+        *,
+        at: datetime,
+        username: str,
+        action: str,
+        entity: str,
+        entity_id: str = "",
+        contact_id: int | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        reason: str = "",
+    ) -> int:
+        """Add one hash-chained entry to those this transaction writes; returns its id."""
+        if self.head is None:
+            last = self.session.exec(
+                select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
+            ).first()
+            self.head = last or ""
+        at = ensure_utc(at)
+        row: dict[str, Any] = {
+            "id": self.sequences.next("audit"),
+            "at": at,
+            "username": username,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "contact_id": contact_id,
+            "before": before,
+            "after": after,
+            "reason": reason,
+            "prev_hash": self.head,
+        }
+        row["hash"] = self.head = _digest({**row, "at": plain(at)})
+        self.pending.append(row)
+        return int(row["id"])
+
+    def write(self) -> None:
+        """Write the held entries in one statement (after the rows they describe)."""
+        if self.pending:
+            self.session.flush()
+            self.session.execute(insert(AUDIT_LOG), self.pending)
+            self.pending = []
 
 
 @dataclass

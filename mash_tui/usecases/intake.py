@@ -12,7 +12,7 @@ from mash_tui.domain.errors import ValidationFailed
 from mash_tui.domain.inputs import ChildInput, HouseholdInput, IntakeInput
 from mash_tui.domain.states import ContactState
 from mash_tui.store.audit import snapshot
-from mash_tui.store.tables import Child, Contact, Family, HouseholdMember, User
+from mash_tui.store.tables import Child, Contact, Family, HouseholdMember, User, new_row
 from mash_tui.usecases.guards import refuse, require_editable
 from mash_tui.usecases.tx import Tx
 
@@ -35,16 +35,22 @@ def create_contact(
     received = ensure_utc(intake.received_at)
     family_id = None
     if len(intake.children) > 1:
-        family = Family(reference=f"FAM-{tx.next('family'):06d}", created_at=tx.now)
-        tx.session.add(family)
-        tx.session.flush()
+        family = new_row(
+            Family,
+            id=tx.new_id(Family),
+            reference=f"FAM-{tx.next('family'):06d}",
+            created_at=tx.now,
+        )
+        tx.add(family)
         family_id = family.id
         tx.created(user, "family", family)
     created: list[Contact] = []
     for child_input in intake.children:
         child = _child(tx, child_input, user)
         assert child.id is not None and user.id is not None
-        contact = Contact(
+        contact = new_row(
+            Contact,
+            id=tx.new_id(Contact),
             reference=f"MASH-{tx.next('contact'):07d}",
             state=ContactState.DRAFT if draft else ContactState.SCREENING,
             is_open=True,
@@ -66,8 +72,7 @@ def create_contact(
             deadline_at=deadline_for(received, intake.priority, tx.policy),
             updated_at=tx.now,
         )
-        tx.session.add(contact)
-        tx.session.flush()
+        tx.add(contact)
         assert contact.id is not None
         for member in intake.household:
             tx.session.add(_member(contact.id, member))
@@ -93,7 +98,9 @@ def _child(tx: Tx, data: ChildInput, user: User) -> Child:
         if child is None:
             raise ValidationFailed({"existing_child_id": "that child record no longer exists"})
         return child
-    child = Child(
+    child = new_row(
+        Child,
+        id=tx.new_id(Child),
         unique_id=f"CH{tx.next('child'):07d}",
         first_name=data.first_name.strip() or "Unborn",
         last_name=data.last_name.strip(),
@@ -109,8 +116,7 @@ def _child(tx: Tx, data: ChildInput, user: User) -> Child:
         upn=data.upn.strip(),
         created_at=tx.now,
     )
-    tx.session.add(child)
-    tx.session.flush()
+    tx.add(child)
     tx.created(user, "child", child)
     return child
 

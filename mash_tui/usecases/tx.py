@@ -2,7 +2,9 @@
 
 A `Tx` acts at a chosen instant in a named person's name, so the app (one act, now), the
 importer and the demo (many acts, at the instants history gives) go through the same
-use-case functions and the same rules.
+use-case functions and the same rules. While it holds the writer lock it keeps what it
+would otherwise re-read per step (people, counters, the audit chain's head, new ids), and
+the session writes each changed row once, when the transaction ends.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from mash_tui.domain.clock import ensure_utc
 from mash_tui.domain.deadlines import DeadlinePolicy
@@ -27,10 +30,12 @@ from mash_tui.domain.errors import (
 from mash_tui.domain.levels import Framework
 from mash_tui.domain.states import ContactState, Role, can_move, is_open, role_at_least
 from mash_tui.store import audit
-from mash_tui.store.lock import Sequences, writer_session
-from mash_tui.store.tables import AuditEntry, Contact, Transition, User
+from mash_tui.store.lock import Ids, Sequences, writer_session
+from mash_tui.store.tables import Contact, Transition, User
 
 __all__ = ["Tx", "active_user", "check_user", "unit_of_work"]
+
+TRANSITIONS: Table = Transition.__table__  # type: ignore[attr-defined]
 
 
 class Tx:
@@ -44,7 +49,12 @@ class Tx:
         self.policy = policy
         self.framework = framework
         self.sequences = Sequences(session)
+        self.ids = Ids(session)
+        self.chain = audit.Chain(session, self.sequences)
         self._people: dict[str, User] = {}
+        # Rows this transaction made or read: nobody else writes while it holds the lock.
+        self._contacts: dict[int, Contact] = {}
+        self._transitions: list[dict[str, Any]] = []
 
     def at(self, instant: datetime) -> Tx:
         """Make the next acts happen at this instant (history replayed at its own times)."""
@@ -64,6 +74,25 @@ class Tx:
         """The next number of a named sequence (references, audit ids)."""
         return self.sequences.next(name)
 
+    def new_id(self, model: type[SQLModel]) -> int:
+        """The primary key a new row of this table gets, known before it is written."""
+        return self.ids.next(str(model.__tablename__))
+
+    def add(self, row: Any) -> None:
+        """Add a new row (its id already taken with `new_id`), kept at hand for later steps."""
+        self.session.add(row)
+        if isinstance(row, Contact) and row.id is not None:
+            self._contacts[row.id] = row
+
+    def finish(self) -> None:
+        """Write what the transaction holds back (transitions, audit entries) before it commits."""
+        self.sequences.write()
+        self.session.flush()
+        if self._transitions:
+            self.session.execute(insert(TRANSITIONS), self._transitions)
+            self._transitions = []
+        self.chain.write()
+
     def audit(
         self,
         username: str,
@@ -74,11 +103,9 @@ class Tx:
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
         reason: str = "",
-    ) -> AuditEntry:
-        """Append one entry to the hash chain, at this transaction's instant."""
-        return audit.append(
-            self.session,
-            self.sequences,
+    ) -> int:
+        """Append one entry to the hash chain, at this transaction's instant; returns its id."""
+        return self.chain.append(
             at=self.now,
             username=username,
             action=action,
@@ -92,9 +119,10 @@ class Tx:
 
     def load(self, contact_id: int, version: int | None) -> Contact:
         """The contact, refused when missing or when someone else saved it since it was read."""
-        contact = self.session.get(Contact, contact_id)
+        contact = self._contacts.get(contact_id) or self.session.get(Contact, contact_id)
         if contact is None:
             raise NotFound(f"there is no contact {contact_id}")
+        self._contacts[contact_id] = contact
         if version is not None and contact.version != version:
             raise StaleVersion(
                 f"{contact.reference} was changed by someone else while you were working; "
@@ -111,15 +139,16 @@ class Tx:
                 f"to {to.value.replace('_', ' ')}"
             )
         assert contact.id is not None and actor.id is not None
-        self.session.add(
-            Transition(
-                contact_id=contact.id,
-                from_state=current,
-                to_state=to,
-                at=self.now,
-                by_id=actor.id,
-                comment=comment,
-            )
+        # Written with the audit entries when the transaction ends (see finish).
+        self._transitions.append(
+            {
+                "contact_id": contact.id,
+                "from_state": current,
+                "to_state": to,
+                "at": self.now,
+                "by_id": actor.id,
+                "comment": comment,
+            }
         )
         contact.state = to
         contact.is_open = is_open(to)
@@ -135,8 +164,8 @@ class Tx:
         """Bump the version, stamp the change and audit exactly what differs."""
         contact.version += 1
         contact.updated_at = self.now
-        self.session.add(contact)
-        self.session.flush()
+        if contact not in self.session:
+            self.session.add(contact)
         after = audit.snapshot(contact, list(before))
         changed_before = {k: v for k, v in before.items() if after.get(k) != v}
         changed_after = {k: after[k] for k in changed_before}
@@ -190,4 +219,6 @@ def unit_of_work(
 ) -> Iterator[Tx]:
     """Several acts in one transaction under the writer lock: all of them, or none."""
     with writer_session(sessions) as session:
-        yield Tx(session, now=now, policy=policy, framework=framework)
+        tx = Tx(session, now=now, policy=policy, framework=framework)
+        yield tx
+        tx.finish()
