@@ -75,6 +75,12 @@ class MashApp(App[int]):
         Binding("f2", "switch_view('screener')", "My contacts"),
         Binding("f3", "switch_view('manager')", "Manager view"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Tab moves focus the moment it is read, in order with the keys around it. Left to
+        # the Screen's own binding, a Tab travels up through every container's message
+        # queue before focus moves, and the characters typed after it (already forwarded
+        # to the field that still has focus) land in the field before: "BBBCCCDDD" in one.
+        Binding("tab", "move_focus(1)", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", show=False, priority=True),
     ]
 
     def __init__(
@@ -259,12 +265,32 @@ class MashApp(App[int]):
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "move_focus":
+            return not self._focused_takes_tab()
         if action == "switch_view":
             if self.identity is None:
                 return False
             if parameters and parameters[0] == "manager":
                 return self.identity.is_manager
         return True
+
+    def _focused_takes_tab(self) -> bool:
+        """Whether the focused widget, or a container of it below the screen, binds Tab
+        itself (then Tab goes to it the ordinary way)."""
+        node = self.focused
+        screen = self.screen
+        while node is not None and node is not screen:
+            if any(key in node._bindings.key_to_bindings for key in ("tab", "shift+tab")):
+                return True
+            node = node.parent  # type: ignore[assignment]
+        return False
+
+    def action_move_focus(self, direction: int) -> None:
+        """Focus the next (1) or previous (-1) field now, before the next key is handled."""
+        if direction > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
 
     def action_switch_view(self, mode: str) -> None:
         if self.identity is None:

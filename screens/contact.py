@@ -29,7 +29,15 @@ from mash_tui.domain.errors import first_line
 from mash_tui.domain.states import is_editable, is_returned, is_with_manager, label_of
 from mash_tui.messages import Edited, StoredDataChanged
 from mash_tui.uistate import check_from_payload
-from mash_tui.widgets import CountdownLabel, DraftAutosave, DraftSlot, Literal, ServiceCaller
+from mash_tui.widgets import (
+    CountdownLabel,
+    DraftAutosave,
+    DraftSlot,
+    Literal,
+    ServiceCaller,
+    first_field,
+    focus_now,
+)
 
 from .commands import PaletteCommand, ScreenCommands
 from .steps import ConsentForm, DecisionForm, LevelForm, StepForm
@@ -108,13 +116,16 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     """A contact's screening steps as tabs, each saved on its own, then sent to a manager."""
 
     COMMANDS = {ContactCommands}
+    AUTO_FOCUS = None  # the first field of the step shown, never the tab strip
 
     BINDINGS = [
         Binding("ctrl+s", "save_step", "Save step"),
         Binding("ctrl+t", "submit", "Submit"),
-        Binding("f5", "step('consent')", "Consent"),
-        Binding("f6", "step('level')", "Level"),
-        Binding("f7", "step('decision')", "Decision"),
+        # Priority: they change the step from inside any field, a text box included (whose
+        # own F6/F7 would select its text), whatever has focus.
+        Binding("f5", "step('consent')", "Consent", priority=True),
+        Binding("f6", "step('level')", "Level", priority=True),
+        Binding("f7", "step('decision')", "Decision", priority=True),
         Binding("ctrl+r", "reload", "Reload", show=False),
         Binding("escape", "leave", "Back"),
     ]
@@ -181,6 +192,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
 
     def _loaded(self, loaded: tuple[ContactDetail, Any]) -> None:
         detail, draft = loaded
+        first_load = self.detail is None
         self.detail = detail
         self.version = detail.contact.version
         self.query_one(ContactHeader).show(detail)
@@ -201,6 +213,8 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         finally:
             self.call_after_refresh(self._done_filling)
         self._refresh_level(detail)
+        if first_load:
+            self.focus_step()  # filled now: what is typed from here on is kept
         read_only = not is_editable(detail.contact.state)
         for form in self.forms():
             form.set_read_only(read_only)
@@ -266,6 +280,8 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         """Keep the typed text of every step (not yet saved to the contact) as a draft."""
         if self._finished or self.detail is None or not self.is_mounted:
             return
+        if not is_editable(self.detail.contact.state):
+            return  # read only: nothing typed here can be saved, so nothing is kept
         payload = self.payload()
         if payload == self._last_saved:
             return
@@ -459,6 +475,11 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     # ------------------------------------------------------------------ navigation
     def action_step(self, step: str) -> None:
         self.query_one("#steps", TabbedContent).active = STEP_TABS[step]
+        self.focus_step()
+
+    def focus_step(self) -> None:
+        """Focus the first field of the step shown, at once, so the next key lands there."""
+        focus_now(first_field(self.current_form()))
 
     def action_reload(self) -> None:
         self.reload()

@@ -193,6 +193,7 @@ class IntakeScreen(DraftAutosave, ServiceCaller, FormMixin, Screen[None]):
         self.household_count = len(self.query(HouseholdRow))
         self._last_saved = self.initial if self.initial is not None else self.payload()
         self._show_readiness()
+        self.query_one("#intake-form").can_focus = False  # Tab stops on fields only
         self.query_one("#received_at", Input).focus()
 
     def _show_readiness(self) -> None:

@@ -31,6 +31,7 @@ from mash_tui.widgets import (
     FormField,
     Literal,
     ServiceCaller,
+    Tick,
     field_rows,
     literal,
 )
@@ -100,7 +101,7 @@ class ChildForm(ServiceCaller, Vertical):
                 ),
             ]
         )
-        yield Checkbox("Unborn", bool(v.get("unborn")), id=f"c{self.index}-unborn", compact=True)
+        yield Tick("Unborn", bool(v.get("unborn")), id=f"c{self.index}-unborn", compact=True)
         yield from field_rows(
             [
                 FormField(

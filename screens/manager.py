@@ -25,6 +25,7 @@ from mash_tui.domain.states import ContactState, is_with_manager, label_of
 from mash_tui.messages import RowsShown, StoredDataChanged
 from mash_tui.widgets import (
     LiveRows,
+    Tick,
     countdown_text,
     literal,
     live_table,
@@ -142,7 +143,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
                 yield Select(STATE_CHOICES, prompt="Any state", id="mq-state", compact=True)
                 yield Select(PRIORITY_CHOICES, prompt="Any RAG", id="mq-priority", compact=True)
                 yield Select([], prompt="Any screener", id="mq-screener", compact=True)
-                yield Checkbox("Late/soon only (w)", id="mq-urgent", compact=True)
+                yield Tick("Late/soon only (w)", id="mq-urgent", compact=True)
             table: DataTable[Any] = DataTable(id="mq-table", cursor_type="row", zebra_stripes=True)
             yield table
             with Horizontal(id="mq-buttons"):

@@ -22,7 +22,7 @@ from mash_tui.uistate import (
     CONSENT_OUTCOMES,
     consent_from_payload,
 )
-from mash_tui.widgets import FormField, Literal, field_rows, literal
+from mash_tui.widgets import Choice, Choices, FormField, Literal, field_rows, literal
 
 from .step_form import StepForm, text_area
 
@@ -40,8 +40,8 @@ class ConsentForm(StepForm):
         yield Static("", classes="form-error")
         yield FormField(
             "Consent to share information",
-            RadioSet(
-                *[RadioButton(label, id=f"outcome-{value}") for label, value in CONSENT_OUTCOMES],
+            Choices(
+                *[Choice(label, id=f"outcome-{value}") for label, value in CONSENT_OUTCOMES],
                 id="outcome",
             ),
             key="outcome",
@@ -106,8 +106,13 @@ class ConsentForm(StepForm):
 
     @property
     def outcome(self) -> str:
-        pressed = self.query_one("#outcome", RadioSet).pressed_button
-        return str(pressed.id).removeprefix("outcome-") if pressed is not None else ""
+        # The buttons' own values, not the set's pressed_button, which catches up only once
+        # their Changed messages are handled: read straight after fill() it was stale, so
+        # opening a contact saw a "change" and wrote a false draft.
+        for button in self.query(RadioButton):
+            if button.value:
+                return str(button.id).removeprefix("outcome-")
+        return ""
 
     @on(RadioSet.Changed, "#outcome")
     def _show_override(self) -> None:

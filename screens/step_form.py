@@ -32,6 +32,7 @@ class StepForm(FormMixin, VerticalScroll):
 
     step = ""
     title = ""
+    can_focus = False  # Tab goes to the step's fields, never to the pane that scrolls them
 
     def payload(self) -> dict[str, Any]:
         raise NotImplementedError

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mash_tui.widgets.autosave import DraftAutosave, DraftSlot
 from mash_tui.widgets.calls import ServiceCaller, widget_report
+from mash_tui.widgets.choices import Choice, Choices, Tick
 from mash_tui.widgets.countdown import (
     STATE_COLOURS,
     STATE_STYLES,
@@ -15,7 +16,14 @@ from mash_tui.widgets.countdown import (
     countdown_text,
     tick_countdowns,
 )
-from mash_tui.widgets.forms import FormField, FormMixin, field_rows
+from mash_tui.widgets.forms import (
+    FormField,
+    FormMixin,
+    field_rows,
+    first_field,
+    focus_now,
+    is_field,
+)
 from mash_tui.widgets.live_table import (
     LiveRows,
     RowChanges,
@@ -28,6 +36,8 @@ from mash_tui.widgets.text import Literal, literal
 __all__ = [
     "STATE_COLOURS",
     "STATE_STYLES",
+    "Choice",
+    "Choices",
     "ConfirmModal",
     "CountdownLabel",
     "DraftAutosave",
@@ -39,8 +49,12 @@ __all__ = [
     "LiveRows",
     "RowChanges",
     "ServiceCaller",
+    "Tick",
     "countdown_text",
     "field_rows",
+    "first_field",
+    "focus_now",
+    "is_field",
     "literal",
     "poll_queue",
     "selected_key",

@@ -69,6 +69,37 @@ class FormField(Vertical):
         self._edited()
 
 
+# Widgets a person types into or chooses with; never containers, buttons or the tab strip.
+FIELD_TYPES = ("Input", "TextArea", "Select", "RadioSet", "SelectionList", "OptionList", "Checkbox")
+
+
+def is_field(widget: Widget) -> bool:
+    """Whether the widget takes what a person types or chooses."""
+    return any(cls.__name__ in FIELD_TYPES for cls in type(widget).__mro__)
+
+
+def first_field(container: Widget) -> Widget | None:
+    """The first field shown in `container` that can take focus now, in the form's order."""
+    for widget in container.query("*"):
+        if not (widget.focusable and is_field(widget)):
+            continue
+        node: Widget | None = widget
+        while node is not None and node is not container:
+            if not node.display:
+                break
+            node = node.parent if isinstance(node.parent, Widget) else None
+        else:
+            return widget
+    return None
+
+
+def focus_now(widget: Widget | None) -> None:
+    """Focus `widget` at once (Widget.focus() waits its turn, so keys typed meanwhile go to
+    the field that had focus before)."""
+    if widget is not None:
+        widget.screen.set_focus(widget)
+
+
 def field_rows(fields: list[Widget], columns: int = 2) -> list[Horizontal]:
     """Lay fields out in rows of equal columns (Grid cannot size rows of auto-height fields)."""
     rows = []

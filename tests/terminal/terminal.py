@@ -10,15 +10,19 @@ never fixed sleeps; the only pauses are the gaps between keys, which are the inp
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pyte
 from ptyprocess import PtyProcess
+
+T = TypeVar("T")
 
 DEADLINE = 30.0  # seconds a screen may take to show what a test waits for
 
@@ -150,6 +154,29 @@ class Terminal:
             with self._changed:
                 self._changed.wait(timeout=0.1)
         return False
+
+
+def eventually(condition: Callable[[], T | None], what: Callable[[], str] | str) -> T:
+    """Poll `condition()` (e.g. a database read) until it gives something, or fail after the
+    deadline saying `what` was awaited."""
+    end = time.monotonic() + DEADLINE
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"gave up waiting for {what() if callable(what) else what}")
+        time.sleep(0.05)
+
+
+def values_below(shown: str, label: str) -> list[str]:
+    """The values on the line under the line holding `label`: one row of labelled fields,
+    as a person reads them (cells are separated by two or more spaces)."""
+    lines = shown.splitlines()
+    for index, line in enumerate(lines[:-1]):
+        if label in line:
+            return [cell for cell in re.split(r"\s{2,}", lines[index + 1].strip()) if cell]
+    raise AssertionError(f"no {label!r} on the screen:\n{shown}")
 
 
 def base_env(home: Path) -> dict[str, str]:

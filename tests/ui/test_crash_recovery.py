@@ -1,16 +1,10 @@
-"""Nothing typed is lost: a real `mash-tui` in a pseudo-terminal, killed with SIGKILL mid-intake."""
+"""Nothing typed is lost: the installed `mash-tui` in a real terminal, killed with SIGKILL
+mid-intake, offers the draft back at the next start with every field as it was typed."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
 import signal
-import struct
 import sys
-import termios
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,59 +17,19 @@ from mash_tui.runtime import Runtime
 from mash_tui.services import Services
 from mash_tui.store.engine import make_engine, upgrade
 
+sys.path.insert(0, str(Path(__file__).parents[1] / "terminal"))
+from terminal import Terminal, base_env, eventually, values_below
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
-DEADLINE = 20.0  # seconds; the loops below stop as soon as their condition holds
+NAME = "Jo [b]Crash[/b] Teacher"  # markup-looking text must come back as typed
+AGENCY = "Zoë's School"
 
 
-class Terminal:
-    """The parent side of a pty: keeps reading so the app never blocks on output."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-        self.output = bytearray()
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.output.extend(chunk)
-
-    def seen(self, text: str) -> bool:
-        with self.lock:
-            return text.encode() in self.output
-
-    def wait_for(self, text: str) -> None:
-        end = time.monotonic() + DEADLINE
-        while not self.seen(text):
-            if time.monotonic() > end:
-                raise AssertionError(f"the app never showed {text!r}")
-            time.sleep(0.05)
-
-    def type(self, keys: str) -> None:
-        for char in keys:
-            os.write(self.fd, char.encode())
-            time.sleep(0.05)  # a fast typist: one key every 50 ms
-
-
-def wait_until(condition: Any, what: Any) -> Any:
-    """Poll until `condition()` returns something truthy, or fail after the deadline."""
-    end = time.monotonic() + DEADLINE
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > end:
-            raise AssertionError(f"gave up waiting for {what() if callable(what) else what}")
-        time.sleep(0.1)
+def start(url: str, home: Path) -> Terminal:
+    env = base_env(home)
+    env.update(MASH_TUI_DATABASE_URL=url, MASH_TUI_USER="scr")
+    return Terminal([], env, size=SIZE)
 
 
 async def test_draft_survives_kill_9_and_is_offered_back(tmp_path: Path) -> None:
@@ -86,59 +40,52 @@ async def test_draft_survives_kill_9_and_is_offered_back(tmp_path: Path) -> None
     services.add_user(None, "boss", "Bo Boss", "manager")
     services.add_user("boss", "scr", "Sam Screener", "screener")
 
-    env = {
-        **os.environ,
-        "MASH_TUI_DATABASE_URL": url,
-        "MASH_TUI_USER": "scr",
-        "TERM": "xterm-256color",
-        "COLUMNS": str(SIZE[0]),
-        "LINES": str(SIZE[1]),
-    }
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: become mash-tui
-        os.execve(sys.executable, [sys.executable, "-m", "mash_tui.cli"], env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-    term = Terminal(fd)
+    term = start(url, tmp_path / "home")
     try:
         term.wait_for("no open contacts")
-        term.type("n")
+        term.press("n")
         term.wait_for("When it came in")  # only the intake screen says this
-        # received -> priority -> source -> referrer's name; like a person, pause after
-        # moving between fields (Textual applies a focus change after keys already queued).
-        term.type("\t\t\t")
-        time.sleep(1)
-        term.type("Jo [b]Crash[/b] Teacher")
-        term.type("\t")
-        time.sleep(1)
-        term.type("Zoë's School")
+        # received -> priority -> source -> referrer's name, then the agency: typed
+        # straight on, at a typist's pace, with no pause after moving between fields.
+        term.press("tab", "tab", "tab")
+        term.type(NAME)
+        term.press("tab")
+        term.type(AGENCY)
+        term.wait_until(lambda text: AGENCY in text, "the agency on the screen")
 
         def saved() -> Any:
             for draft in services.drafts("scr"):
                 p = draft.payload
-                if (
-                    p.get("referrer_name") == "Jo [b]Crash[/b] Teacher"
-                    and p.get("referrer_agency") == "Zoë's School"
-                ):
+                if p.get("referrer_name") == NAME and p.get("referrer_agency") == AGENCY:
                     return draft
             return None
 
-        wait_until(
+        eventually(
             saved,
             lambda: (
                 f"the draft to reach the database (drafts: {[d.payload for d in services.drafts('scr')]})"
             ),
         )
     finally:
-        os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+        term.process.kill(signal.SIGKILL)
+        term.process.wait()
+    assert term.process.signalstatus == signal.SIGKILL
 
     [draft] = services.drafts("scr")
     assert draft.kind == "intake"
     payload = draft.payload
-    assert payload["referrer_name"] == "Jo [b]Crash[/b] Teacher"
-    assert payload["referrer_agency"] == "Zoë's School"
+    assert payload["referrer_name"] == NAME
+    assert payload["referrer_agency"] == AGENCY
+
+    # The next start, in a real terminal again: the draft is offered and comes back.
+    again = start(url, tmp_path / "home")
+    try:
+        again.wait_for("You have unsaved work")
+        again.press("enter")
+        shown = again.wait_until(lambda text: NAME in text, "the restored referrer's name")
+        assert values_below(shown, "Referrer's name") == [NAME, AGENCY]
+    finally:
+        again.close()
 
     from mash_tui.app import MashApp
 
@@ -153,4 +100,4 @@ async def test_draft_survives_kill_9_and_is_offered_back(tmp_path: Path) -> None
         assert screen.payload() == payload  # every field, exactly as it was typed
         from textual.widgets import Input
 
-        assert screen.query_one("#referrer_name", Input).value == "Jo [b]Crash[/b] Teacher"
+        assert screen.query_one("#referrer_name", Input).value == NAME
