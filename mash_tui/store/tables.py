@@ -145,6 +145,8 @@ class Contact(SQLModel, table=True):
         # Leads with authorised_at and carries received_at and deadline_at, so the weekly
         # report's "open at the end of the week" reads stay inside the index.
         Index("ix_contacts_authorised_span", "authorised_at", "received_at", "deadline_at"),
+        # A child's contacts in time order: earlier contacts and the repeat-contact figure.
+        Index("ix_contacts_child_received", "child_id", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -152,7 +154,7 @@ class Contact(SQLModel, table=True):
     version: int = 1
     state: ContactState = _enum(ContactState, 30, default=ContactState.SCREENING)
     is_open: bool = True
-    child_id: int = Field(foreign_key="children.id", index=True)
+    child_id: int = Field(foreign_key="children.id")
     family_id: int | None = Field(default=None, foreign_key="families.id", index=True)
     child_row: Child | None = written_after("Child")
     family_row: Family | None = written_after("Family")
