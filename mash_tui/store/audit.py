@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import JSON, Table, bindparam, insert
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, col, select
 
 from mash_tui.domain.clock import ensure_utc
@@ -70,8 +71,67 @@ def audit_hash(entry: AuditEntry) -> str:
 
 def _digest(body: dict[str, Any]) -> str:
     """The SHA-256 of an entry's fields in one canonical JSON form."""
-    data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _sha(_canonical(body))
+
+
+def _canonical(value: Any) -> str:
+    """The one canonical JSON form the chain hashes (and new entries store)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _sha(data: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# The JSON string form `_canonical` gives a str (ensure_ascii=False).
+_text: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+
+
+def _int_or_null(value: Any) -> str | None:
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
+    return None
+
+
+def _linked_digest(row: dict[str, Any], at: str, before: str, after: str) -> str:
+    """`_digest` of an entry whose before and after are already in canonical form.
+
+    The canonical form of the whole entry is its keys in sorted order, each value in
+    canonical form, so it is built from the parts rather than encoding before and after
+    a second time.
+    """
+    entry_id = _int_or_null(row["id"])
+    contact_id = _int_or_null(row["contact_id"])
+    texts = [row[k] for k in ("entity", "entity_id", "prev_hash", "reason", "username", "action")]
+    if entry_id is None or contact_id is None or any(type(t) is not str for t in texts):
+        return _digest({**row, "at": at, "before": json.loads(before), "after": json.loads(after)})
+    data = (
+        f'{{"action":{_text(row["action"])},"after":{after},"at":{_text(at)},'
+        f'"before":{before},"contact_id":{contact_id},"entity":{_text(row["entity"])},'
+        f'"entity_id":{_text(row["entity_id"])},"id":{entry_id},'
+        f'"prev_hash":{_text(row["prev_hash"])},"reason":{_text(row["reason"])},'
+        f'"username":{_text(row["username"])}}}'
+    )
+    return _sha(data)
+
+
+class _Encoded(TypeDecorator[Any]):
+    """A JSON column's value handed over already encoded (in the canonical form)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+
+# Entries are written with before and after already encoded: the text hashed is the text stored.
+_WRITE_ENTRIES = insert(AUDIT_LOG).values(
+    before=bindparam("before_json", type_=_Encoded()),
+    after=bindparam("after_json", type_=_Encoded()),
+)
 
 
 class Chain:
@@ -107,6 +167,8 @@ class Chain:
             ).first()
             self.head = last or ""
         at = ensure_utc(at)
+        before_json = _canonical(before)
+        after_json = _canonical(after)
         row: dict[str, Any] = {
             "id": self.sequences.next("audit"),
             "at": at,
@@ -115,12 +177,12 @@ class Chain:
             "entity": entity,
             "entity_id": entity_id,
             "contact_id": contact_id,
-            "before": before,
-            "after": after,
             "reason": reason,
             "prev_hash": self.head,
         }
-        row["hash"] = self.head = _digest({**row, "at": plain(at)})
+        row["hash"] = self.head = _linked_digest(row, plain(at), before_json, after_json)
+        row["before_json"] = before_json
+        row["after_json"] = after_json
         self.pending.append(row)
         return int(row["id"])
 
@@ -128,7 +190,7 @@ class Chain:
         """Write the held entries in one statement (after the rows they describe)."""
         if self.pending:
             self.session.flush()
-            self.session.execute(insert(AUDIT_LOG), self.pending)
+            self.session.execute(_WRITE_ENTRIES, self.pending)
             self.pending = []
 
 

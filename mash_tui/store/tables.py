@@ -338,16 +338,35 @@ def new_row(model: type[RowT], **values: Any) -> RowT:
     and per-attribute events at construction were a quarter of its time. The row is a
     normal pending object: later changes to it are tracked as usual.
     """
-    row: RowT = sa_inspect(model).class_manager.new_instance()
+    fields = _FIELDS.get(model)
+    if fields is None:
+        fields = _FIELDS[model] = _fields_of(model)
+    new_instance, names, required, defaults = fields
+    row: RowT = new_instance()
     data = row.__dict__
-    for name, info in model.model_fields.items():
-        if name in values:
-            data[name] = values[name]
-        elif info.is_required():
-            raise TypeError(f"{model.__name__} needs {name}")
-        else:
+    for name, info in defaults:
+        if name not in values:
             data[name] = info.get_default(call_default_factory=True)
-    unknown = set(values) - set(model.model_fields)
+    missing = required - values.keys()
+    if missing:
+        raise TypeError(f"{model.__name__} needs {next(n for n in names if n in missing)}")
+    unknown = values.keys() - names
     if unknown:
         raise TypeError(f"{model.__name__} has no field {sorted(unknown)[0]}")
+    data.update(values)
     return row
+
+
+_Fields = tuple[Any, frozenset[str], frozenset[str], tuple[tuple[str, Any], ...]]
+_FIELDS: dict[type[Any], _Fields] = {}
+
+
+def _fields_of(model: type[SQLModel]) -> _Fields:
+    """What `new_row` needs to know of a table, worked out once per table."""
+    items = model.model_fields.items()
+    return (
+        sa_inspect(model).class_manager.new_instance,
+        frozenset(model.model_fields),
+        frozenset(name for name, info in items if info.is_required()),
+        tuple((name, info) for name, info in items if not info.is_required()),
+    )
