@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Table, bindparam, insert
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, col, select
 
-from mash_tui.domain.clock import ensure_utc
+from mash_tui.domain.clock import UTC, ensure_utc
 from mash_tui.store.lock import Sequences, written
 from mash_tui.store.tables import AuditEntry
 
@@ -33,6 +33,8 @@ def plain(value: Any) -> Any:
     """JSON-safe form of a value for the audit trail."""
     if type(value) in _AS_IS:  # most columns: answered without the isinstance chain
         return value
+    if type(value) is datetime and value.tzinfo is UTC:  # already UTC: nothing to convert
+        return value.isoformat()
     if isinstance(value, datetime):
         return ensure_utc(value).isoformat()
     if isinstance(value, date):

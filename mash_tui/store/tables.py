@@ -14,6 +14,7 @@ from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship as orm_relationship
+from sqlalchemy.orm.attributes import set_attribute
 from sqlmodel import Field, Relationship, SQLModel
 
 from mash_tui.domain.clock import UTC
@@ -147,6 +148,18 @@ class Contact(SQLModel, table=True):
         Index("ix_contacts_authorised_span", "authorised_at", "received_at", "deadline_at"),
     )
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set a column as SQLModel does (the ORM's change event, then the pydantic field).
+
+        Its general checks cost more than the setting itself, and a bulk run (an import,
+        the demo) sets a contact's columns tens of thousands of times.
+        """
+        if name in _CONTACT_COLUMNS:
+            set_attribute(self, name, value)
+            self.__pydantic_fields_set__.add(name)
+        else:
+            super().__setattr__(name, value)
+
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
     version: int = 1
@@ -210,6 +223,12 @@ class Contact(SQLModel, table=True):
     return_comment: str = Field(default="", sa_type=Text)
     referrer_informed_at: datetime | None = _utc(default=None)
     updated_at: datetime = _utc()
+
+
+# The contact's plain columns: names SQLModel would set through the ORM and pydantic alike.
+_CONTACT_COLUMNS = frozenset(Contact.__table__.columns.keys()) - set(  # type: ignore[attr-defined]
+    Contact.__sqlmodel_relationships__
+)
 
 
 class HouseholdMember(SQLModel, table=True):
