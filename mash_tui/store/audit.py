@@ -46,10 +46,21 @@ def plain(value: Any) -> Any:
 
 def snapshot(obj: Any, fields: Sequence[str] | None = None) -> dict[str, Any]:
     """The audit's picture of a row: the named fields, or every column."""
-    names = fields if fields is not None else obj.__table__.columns.keys()
+    names = fields if fields is not None else _columns(type(obj))
     # A loaded or new row keeps its column values in __dict__; read them straight from there.
     values = obj.__dict__
     return {name: plain(values[name] if name in values else getattr(obj, name)) for name in names}
+
+
+def _columns(model: type[Any]) -> tuple[str, ...]:
+    """A table's column names, in order, worked out once per table."""
+    names = _COLUMNS.get(model)
+    if names is None:
+        names = _COLUMNS[model] = tuple(model.__table__.columns.keys())
+    return names
+
+
+_COLUMNS: dict[type[Any], tuple[str, ...]] = {}
 
 
 def audit_hash(entry: AuditEntry) -> str:
@@ -78,7 +89,12 @@ def _digest(body: dict[str, Any]) -> str:
 
 def _canonical(value: Any) -> str:
     """The one canonical JSON form the chain hashes (and new entries store)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if value is None:  # most entries' before: no need to run the encoder for it
+        return "null"
+    return _ENCODE(value)
+
+
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _sha(data: str) -> str:
