@@ -184,7 +184,8 @@ class Chain:
                 select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
             ).first()
             self.head = last or ""
-        at = ensure_utc(at)
+        if type(at) is not datetime or at.tzinfo is not UTC:  # the unit of work's is UTC
+            at = ensure_utc(at)
         before_json = _canonical(before)
         after_json = _canonical(after)
         row: dict[str, Any] = {

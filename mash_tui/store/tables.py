@@ -363,9 +363,9 @@ def new_row(model: type[RowT], **values: Any) -> RowT:
     new_instance, names, required, defaults = fields
     row: RowT = new_instance()
     data = row.__dict__
-    for name, info in defaults:
+    for name, constant, info in defaults:
         if name not in values:
-            data[name] = info.get_default(call_default_factory=True)
+            data[name] = constant if info is None else info.get_default(call_default_factory=True)
     missing = required - values.keys()
     if missing:
         raise TypeError(f"{model.__name__} needs {next(n for n in names if n in missing)}")
@@ -376,7 +376,9 @@ def new_row(model: type[RowT], **values: Any) -> RowT:
     return row
 
 
-_Fields = tuple[Any, frozenset[str], frozenset[str], tuple[tuple[str, Any], ...]]
+_Fields = tuple[Any, frozenset[str], frozenset[str], tuple[tuple[str, Any, Any], ...]]
+# Defaults pydantic hands back as they are (it copies any other kind, or calls a factory).
+_CONSTANT = (str, int, float, bool, type(None), StrEnum)
 _FIELDS: dict[type[Any], _Fields] = {}
 
 
@@ -387,5 +389,11 @@ def _fields_of(model: type[SQLModel]) -> _Fields:
         sa_inspect(model).class_manager.new_instance,
         frozenset(model.model_fields),
         frozenset(name for name, info in items if info.is_required()),
-        tuple((name, info) for name, info in items if not info.is_required()),
+        tuple(
+            (name, info.default, None)
+            if info.default_factory is None and isinstance(info.default, _CONSTANT)
+            else (name, None, info)
+            for name, info in items
+            if not info.is_required()
+        ),
     )
