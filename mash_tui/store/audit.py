@@ -88,10 +88,15 @@ def _digest(body: dict[str, Any]) -> str:
 
 
 def _canonical(value: Any) -> str:
-    """The one canonical JSON form the chain hashes (and new entries store)."""
+    """The one canonical JSON form the chain hashes."""
     if value is None:  # most entries' before: no need to run the encoder for it
         return "null"
     return _ENCODE(value)
+
+
+def _stored(value: Any) -> str:
+    """The text a JSON column stores for a value (SQLAlchemy's default encoding)."""
+    return "null" if value is None else json.dumps(value)
 
 
 _ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
@@ -136,7 +141,7 @@ def _linked_digest(row: dict[str, Any], at: str, before: str, after: str) -> str
 
 
 class _Encoded(TypeDecorator[Any]):
-    """A JSON column's value handed over already encoded (in the canonical form)."""
+    """A JSON column's value handed over already encoded."""
 
     impl = JSON
     cache_ok = True
@@ -145,7 +150,7 @@ class _Encoded(TypeDecorator[Any]):
         return None
 
 
-# Entries are written with before and after already encoded: the text hashed is the text stored.
+# Entries are written with before and after already encoded (see Chain.append).
 _WRITE_ENTRIES = insert(AUDIT_LOG).values(
     before=bindparam("before_json", type_=_Encoded()),
     after=bindparam("after_json", type_=_Encoded()),
@@ -200,8 +205,10 @@ class Chain:
             "prev_hash": self.head,
         }
         row["hash"] = self.head = _linked_digest(row, plain(at), before_json, after_json)
-        row["before_json"] = before_json
-        row["after_json"] = after_json
+        # Stored as the JSON column would store them (their keys in the order given, which
+        # the history shows); hashed in the canonical form.
+        row["before_json"] = _stored(before)
+        row["after_json"] = _stored(after)
         self.pending.append(row)
         return int(row["id"])
 
