@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import JSON, Table, bindparam, insert
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, col, select
 
-from mash_tui.domain.clock import ensure_utc
+from mash_tui.domain.clock import UTC, ensure_utc
 from mash_tui.store.lock import Sequences, written
 from mash_tui.store.tables import AuditEntry
 
@@ -32,6 +33,8 @@ def plain(value: Any) -> Any:
     """JSON-safe form of a value for the audit trail."""
     if type(value) in _AS_IS:  # most columns: answered without the isinstance chain
         return value
+    if type(value) is datetime and value.tzinfo is UTC:  # already UTC: nothing to convert
+        return value.isoformat()
     if isinstance(value, datetime):
         return ensure_utc(value).isoformat()
     if isinstance(value, date):
@@ -43,10 +46,21 @@ def plain(value: Any) -> Any:
 
 def snapshot(obj: Any, fields: Sequence[str] | None = None) -> dict[str, Any]:
     """The audit's picture of a row: the named fields, or every column."""
-    names = fields if fields is not None else obj.__table__.columns.keys()
+    names = fields if fields is not None else _columns(type(obj))
     # A loaded or new row keeps its column values in __dict__; read them straight from there.
     values = obj.__dict__
     return {name: plain(values[name] if name in values else getattr(obj, name)) for name in names}
+
+
+def _columns(model: type[Any]) -> tuple[str, ...]:
+    """A table's column names, in order, worked out once per table."""
+    names = _COLUMNS.get(model)
+    if names is None:
+        names = _COLUMNS[model] = tuple(model.__table__.columns.keys())
+    return names
+
+
+_COLUMNS: dict[type[Any], tuple[str, ...]] = {}
 
 
 def audit_hash(entry: AuditEntry) -> str:
@@ -70,8 +84,77 @@ def audit_hash(entry: AuditEntry) -> str:
 
 def _digest(body: dict[str, Any]) -> str:
     """The SHA-256 of an entry's fields in one canonical JSON form."""
-    data = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _sha(_canonical(body))
+
+
+def _canonical(value: Any) -> str:
+    """The one canonical JSON form the chain hashes."""
+    if value is None:  # most entries' before: no need to run the encoder for it
+        return "null"
+    return _ENCODE(value)
+
+
+def _stored(value: Any) -> str:
+    """The text a JSON column stores for a value (SQLAlchemy's default encoding)."""
+    return "null" if value is None else json.dumps(value)
+
+
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _sha(data: str) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# The JSON string form `_canonical` gives a str (ensure_ascii=False).
+_text: Any = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
+
+
+def _int_or_null(value: Any) -> str | None:
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
+    return None
+
+
+def _linked_digest(row: dict[str, Any], at: str, before: str, after: str) -> str:
+    """`_digest` of an entry whose before and after are already in canonical form.
+
+    The canonical form of the whole entry is its keys in sorted order, each value in
+    canonical form, so it is built from the parts rather than encoding before and after
+    a second time.
+    """
+    entry_id = _int_or_null(row["id"])
+    contact_id = _int_or_null(row["contact_id"])
+    texts = [row[k] for k in ("entity", "entity_id", "prev_hash", "reason", "username", "action")]
+    if entry_id is None or contact_id is None or any(type(t) is not str for t in texts):
+        return _digest({**row, "at": at, "before": json.loads(before), "after": json.loads(after)})
+    data = (
+        f'{{"action":{_text(row["action"])},"after":{after},"at":{_text(at)},'
+        f'"before":{before},"contact_id":{contact_id},"entity":{_text(row["entity"])},'
+        f'"entity_id":{_text(row["entity_id"])},"id":{entry_id},'
+        f'"prev_hash":{_text(row["prev_hash"])},"reason":{_text(row["reason"])},'
+        f'"username":{_text(row["username"])}}}'
+    )
+    return _sha(data)
+
+
+class _Encoded(TypeDecorator[Any]):
+    """A JSON column's value handed over already encoded."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        return None
+
+
+# Entries are written with before and after already encoded (see Chain.append).
+_WRITE_ENTRIES = insert(AUDIT_LOG).values(
+    before=bindparam("before_json", type_=_Encoded()),
+    after=bindparam("after_json", type_=_Encoded()),
+)
 
 
 class Chain:
@@ -106,7 +189,10 @@ class Chain:
                 select(AuditEntry.hash).order_by(col(AuditEntry.id).desc()).limit(1)
             ).first()
             self.head = last or ""
-        at = ensure_utc(at)
+        if type(at) is not datetime or at.tzinfo is not UTC:  # the unit of work's is UTC
+            at = ensure_utc(at)
+        before_json = _canonical(before)
+        after_json = _canonical(after)
         row: dict[str, Any] = {
             "id": self.sequences.next("audit"),
             "at": at,
@@ -115,12 +201,14 @@ class Chain:
             "entity": entity,
             "entity_id": entity_id,
             "contact_id": contact_id,
-            "before": before,
-            "after": after,
             "reason": reason,
             "prev_hash": self.head,
         }
-        row["hash"] = self.head = _digest({**row, "at": plain(at)})
+        row["hash"] = self.head = _linked_digest(row, plain(at), before_json, after_json)
+        # Stored as the JSON column would store them (their keys in the order given, which
+        # the history shows); hashed in the canonical form.
+        row["before_json"] = _stored(before)
+        row["after_json"] = _stored(after)
         self.pending.append(row)
         return int(row["id"])
 
@@ -128,7 +216,7 @@ class Chain:
         """Write the held entries in one statement (after the rows they describe)."""
         if self.pending:
             self.session.flush()
-            self.session.execute(insert(AUDIT_LOG), self.pending)
+            self.session.execute(_WRITE_ENTRIES, self.pending)
             self.pending = []
 
 

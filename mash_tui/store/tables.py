@@ -14,6 +14,7 @@ from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship as orm_relationship
+from sqlalchemy.orm.attributes import set_attribute
 from sqlmodel import Field, Relationship, SQLModel
 
 from mash_tui.domain.clock import UTC
@@ -149,6 +150,18 @@ class Contact(SQLModel, table=True):
         Index("ix_contacts_child_received", "child_id", "received_at"),
     )
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Set a column as SQLModel does (the ORM's change event, then the pydantic field).
+
+        Its general checks cost more than the setting itself, and a bulk run (an import,
+        the demo) sets a contact's columns tens of thousands of times.
+        """
+        if name in _CONTACT_COLUMNS:
+            set_attribute(self, name, value)
+            self.__pydantic_fields_set__.add(name)
+        else:
+            super().__setattr__(name, value)
+
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=40)
     version: int = 1
@@ -212,6 +225,12 @@ class Contact(SQLModel, table=True):
     return_comment: str = Field(default="", sa_type=Text)
     referrer_informed_at: datetime | None = _utc(default=None)
     updated_at: datetime = _utc()
+
+
+# The contact's plain columns: names SQLModel would set through the ORM and pydantic alike.
+_CONTACT_COLUMNS = frozenset(Contact.__table__.columns.keys()) - set(  # type: ignore[attr-defined]
+    Contact.__sqlmodel_relationships__
+)
 
 
 class HouseholdMember(SQLModel, table=True):
@@ -340,16 +359,43 @@ def new_row(model: type[RowT], **values: Any) -> RowT:
     and per-attribute events at construction were a quarter of its time. The row is a
     normal pending object: later changes to it are tracked as usual.
     """
-    row: RowT = sa_inspect(model).class_manager.new_instance()
+    fields = _FIELDS.get(model)
+    if fields is None:
+        fields = _FIELDS[model] = _fields_of(model)
+    new_instance, names, required, defaults = fields
+    row: RowT = new_instance()
     data = row.__dict__
-    for name, info in model.model_fields.items():
-        if name in values:
-            data[name] = values[name]
-        elif info.is_required():
-            raise TypeError(f"{model.__name__} needs {name}")
-        else:
-            data[name] = info.get_default(call_default_factory=True)
-    unknown = set(values) - set(model.model_fields)
+    for name, constant, info in defaults:
+        if name not in values:
+            data[name] = constant if info is None else info.get_default(call_default_factory=True)
+    missing = required - values.keys()
+    if missing:
+        raise TypeError(f"{model.__name__} needs {next(n for n in names if n in missing)}")
+    unknown = values.keys() - names
     if unknown:
         raise TypeError(f"{model.__name__} has no field {sorted(unknown)[0]}")
+    data.update(values)
     return row
+
+
+_Fields = tuple[Any, frozenset[str], frozenset[str], tuple[tuple[str, Any, Any], ...]]
+# Defaults pydantic hands back as they are (it copies any other kind, or calls a factory).
+_CONSTANT = (str, int, float, bool, type(None), StrEnum)
+_FIELDS: dict[type[Any], _Fields] = {}
+
+
+def _fields_of(model: type[SQLModel]) -> _Fields:
+    """What `new_row` needs to know of a table, worked out once per table."""
+    items = model.model_fields.items()
+    return (
+        sa_inspect(model).class_manager.new_instance,
+        frozenset(model.model_fields),
+        frozenset(name for name, info in items if info.is_required()),
+        tuple(
+            (name, info.default, None)
+            if info.default_factory is None and isinstance(info.default, _CONSTANT)
+            else (name, None, info)
+            for name, info in items
+            if not info.is_required()
+        ),
+    )
