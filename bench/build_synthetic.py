@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mash_tui.store.engine import make_engine, upgrade
+from mash_tui.runtime import Runtime
 
 END = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)  # the data set's "now" (a Tuesday)
 SPAN = timedelta(days=3 * 365)
@@ -253,8 +253,7 @@ def build(url: str, contacts: int, open_contacts: int, seed: int) -> None:
 
     if not 0 <= open_contacts <= contacts:
         raise ValueError("open_contacts must be between 0 and contacts")
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = Runtime(url).engine()  # migrated to the newest schema
     users, children, contacts_table = User.__table__, Child.__table__, Contact.__table__  # type: ignore[attr-defined]
     rng = random.Random(seed)
     child_count = max(1, int(contacts * 0.75))  # about one child in four has earlier contacts

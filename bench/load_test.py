@@ -37,6 +37,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from mash_tui.runtime import Runtime
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Team load test"
@@ -67,11 +69,8 @@ def worker(url: str, index: int, contacts: int, barrier: Any, out: Any) -> None:
         IntakeInput,
         LevelInput,
     )
-    from mash_tui.services import Services
-    from mash_tui.store.engine import make_engine
 
-    engine = make_engine(url)
-    services = Services(engine, SystemClock())
+    services = Runtime(url, clock=SystemClock()).services()
     screener, manager = f"scr{index}", f"mgr{index}"
     result = WorkerResult(index, latencies={step: [] for step in STEPS})
     consent = ConsentInput("given", sought_by=screener, sought_from="Parent", method="phone")
@@ -128,7 +127,7 @@ def worker(url: str, index: int, contacts: int, barrier: Any, out: Any) -> None:
         else:
             result.authorised += 1
     result.finished = time.perf_counter()
-    engine.dispose()
+    services.engine.dispose()
     out.put(result)
 
 
@@ -196,13 +195,10 @@ def run_backend(backend: str, url: str, processes: int, contacts: int) -> Run:
     """Prepare users, start every process at once, then check what was stored."""
     import sqlalchemy as sa
 
-    from mash_tui.services import Services
-    from mash_tui.store.engine import make_engine, upgrade
     from mash_tui.store.tables import Contact
 
-    engine = make_engine(url)
-    upgrade(engine)
-    services = Services(engine)
+    services = Runtime(url).services()
+    engine = services.engine
     services.add_user(None, "lead", "Load Lead", "admin")
     for i in range(processes):
         services.add_user("lead", f"scr{i}", f"Screener {i}", "screener")

@@ -34,7 +34,6 @@ from mash_tui.queries.drilldown import drilldown
 from mash_tui.queries.weekly import IsoWeek, weekly_summary
 from mash_tui.runtime import Runtime
 from mash_tui.services import Services
-from mash_tui.store.engine import make_engine
 
 
 class RunningClock:
@@ -118,8 +117,7 @@ def main() -> int:
         start = time.perf_counter()
         build(url, args.contacts, args.open, args.seed)
         lines.append(f"- Built the data set in {time.perf_counter() - start:.0f} s ({path}).")
-    engine = make_engine(url)
-    services = Services(engine, RunningClock(END))
+    services = Runtime(url, clock=RunningClock(END)).services()
     week = IsoWeek.containing(END).shift(-1)
 
     queue = timed(lambda: services.queue(), args.runs)
@@ -160,7 +158,7 @@ def main() -> int:
     if args.results:
         with open(args.results, "a", encoding="utf-8") as handle:
             handle.write("\n" + text)
-    engine.dispose()
+    services.engine.dispose()
     return 0
 
 

@@ -34,6 +34,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from mash_tui.runtime import Runtime
+
 HERE = Path(__file__).resolve().parent
 KINDS = ("bare", "paint", "usable", "intake", "filled")
 
@@ -101,12 +103,8 @@ def child(kind: str) -> None:
 def prepare(url: str) -> None:
     """A database with a screener and 20 open contacts, migrated already."""
     from mash_tui.domain.inputs import ChildInput, IntakeInput
-    from mash_tui.services import Services
-    from mash_tui.store.engine import make_engine, upgrade
 
-    engine = make_engine(url)
-    upgrade(engine)
-    services = Services(engine)
+    services = Runtime(url).services()
     services.add_user(None, "boss", "Bench Boss", "manager")
     services.add_user("boss", "bench", "Bench Screener", "screener")
     now = services.clock.now()
@@ -121,7 +119,7 @@ def prepare(url: str) -> None:
                 referrer_name="Bench Referrer",
             ),
         )
-    engine.dispose()
+    services.engine.dispose()
 
 
 HISTORY = [

@@ -30,8 +30,7 @@ from build_synthetic import END, build
 
 from mash_tui.domain.clock import FrozenClock, format_local
 from mash_tui.domain.inputs import ConsentInput, LevelInput
-from mash_tui.services import Services
-from mash_tui.store.engine import make_engine
+from mash_tui.runtime import Runtime
 
 
 def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
@@ -109,9 +108,9 @@ def run(args: argparse.Namespace) -> str:
     lines.append(f"- Database file: {path.stat().st_size / 1e6:,.0f} MB")
     print("\n".join(lines), flush=True)
 
-    engine = make_engine(url)
     clock = FrozenClock(END)
-    services = Services(engine, clock)
+    services = Runtime(url, clock=clock).services()
+    engine = services.engine
 
     # The queue: every open contact, nearest deadline first.
     queue = services.queue()

@@ -30,8 +30,8 @@ from build_synthetic import END, SPAN, build
 
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.queries.weekly import IsoWeek, weekly_summary
+from mash_tui.runtime import Runtime
 from mash_tui.services import Services
-from mash_tui.store.engine import make_engine
 
 # A covering index for the repeat-contact figure's look-up of the child's earlier contacts.
 INDEXES = (
@@ -73,12 +73,13 @@ def main() -> int:
         if path.exists():
             path.unlink()
         build(url, args.contacts, args.open, args.seed)
-    engine = make_engine(url)
+    runtime = Runtime(url, clock=FrozenClock(END))
+    engine = runtime.engine()
     if args.add_indexes:
         with engine.begin() as conn:
             for statement in INDEXES:
                 conn.exec_driver_sql(statement)
-    services = Services(engine, FrozenClock(END))
+    services = runtime.services()
     last = IsoWeek.containing(END).shift(-1)
     with engine.connect() as conn:
         indexes = sorted(
