@@ -137,6 +137,8 @@ class MashApp(App[int]):
         from mash_tui.domain.errors import UnknownUser
 
         services = self.runtime.services()
+        if not self.login:  # a shared server: who is acting is the server's to say
+            self.login = self.runtime.acting_login()
         result = BootResult(services=services)
         if not services.has_users():
             result.outcome = "first_run"

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, NoReturn
 
 from mash_tui import __version__
 from mash_tui.cli_common import CliError, first_line, parse_date, printable
-from mash_tui.config import current_login
 from mash_tui.domain.states import Role
 from mash_tui.report_cli import register as register_reports
 from mash_tui.runtime import Runtime, StartupError
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from mash_tui.domain.clock import Clock
 
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 def cmd_run(rt: Runtime, args: argparse.Namespace) -> int:
     from mash_tui.app import MashApp
 
-    app = MashApp(rt, username=current_login(), demo=getattr(args, "demo", False))
+    app = MashApp(rt, username=rt.declared_login(), demo=getattr(args, "demo", False))
     app.run()
     return app.return_code or 0
 
@@ -38,7 +39,35 @@ def cmd_db_upgrade(rt: Runtime, args: argparse.Namespace) -> int:
     engine = rt.engine(migrate=False)
     upgrade(engine)
     print(f"database at revision {current_revision(engine)}: {engine.url.render_as_string()}")
+    if engine.dialect.name == "postgresql":
+        from mash_tui.store.pg_roles import groups_exist
+
+        if groups_exist(engine):  # tables a new version added get the same grants
+            _run_roles_sql(engine, quiet=True)
     return 0
+
+
+def cmd_db_roles(rt: Runtime, args: argparse.Namespace) -> int:
+    engine = rt.engine()
+    if engine.dialect.name != "postgresql":
+        raise CliError("group roles are for a shared PostgreSQL database; this is a SQLite file")
+    _run_roles_sql(engine, quiet=False)
+    return 0
+
+
+def _run_roles_sql(engine: Engine, *, quiet: bool) -> None:
+    from mash_tui.store.pg_roles import NotAllowed, apply, group_roles_sql
+
+    statements = group_roles_sql(str(engine.url.database))
+    if not quiet:
+        for statement in statements:
+            print(f"{statement};")
+    try:
+        apply(engine, statements)
+    except NotAllowed as exc:
+        raise CliError(str(exc)) from None
+    if quiet:
+        print("group role grants brought up to date (mash-tui db roles)")
 
 
 def cmd_demo(rt: Runtime, args: argparse.Namespace) -> int:
@@ -49,7 +78,7 @@ def cmd_demo(rt: Runtime, args: argparse.Namespace) -> int:
         contacts=args.contacts,
         seed=args.seed,
         until=args.until,
-        login=current_login(),
+        login=rt.acting_login(),
     )
     print(summary)
     return 0
@@ -63,7 +92,7 @@ def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
     from mash_tui.importer import import_csv
 
     try:
-        count = import_csv(rt.services(), current_login(), path)
+        count = import_csv(rt.services(), rt.acting_login(), path)
     except ImportFailed as exc:
         # Every problem, one per line, so a whole file can be fixed in one pass.
         total = len(exc.problems)
@@ -82,16 +111,30 @@ def cmd_import_contacts(rt: Runtime, args: argparse.Namespace) -> int:
 def cmd_users_add(rt: Runtime, args: argparse.Namespace) -> int:
     services = rt.services()
     first = not services.has_users()
-    actor = None if first else current_login()
+    actor = None if first else rt.acting_login()
     role = args.role or (Role.MANAGER if first else Role.SCREENER)
-    user = services.add_user(actor, args.username, args.name or args.username, role)
+    login = args.db_login or ""
+    if rt.on_server:
+        # The person's own login role, in their role's group, before their record exists.
+        from mash_tui.store.pg_roles import NotAllowed, apply, person_sql
+
+        if actor is not None:
+            services.require(actor, Role.MANAGER)
+        statements = person_sql(login or args.username, str(role))
+        try:
+            apply(rt.engine(), statements)
+        except NotAllowed as exc:
+            raise CliError(str(exc)) from None
+    elif login:
+        raise CliError("--db-login is for a shared PostgreSQL database; this is a SQLite file")
+    user = services.add_user(actor, args.username, args.name or args.username, role, db_login=login)
     print(f"added {printable(user.username)} ({user.role})")
     return 0
 
 
 def cmd_users_list(rt: Runtime, args: argparse.Namespace) -> int:
     services = rt.services()
-    services.require(current_login())
+    services.require(rt.acting_login())
     for user in services.list_users():
         state = "active" if user.active else "disabled"
         print(f"{printable(user.username)}\t{user.role}\t{state}\t{printable(user.display_name)}")
@@ -99,13 +142,13 @@ def cmd_users_list(rt: Runtime, args: argparse.Namespace) -> int:
 
 
 def cmd_users_disable(rt: Runtime, args: argparse.Namespace) -> int:
-    user = rt.services().set_user_active(current_login(), args.username, False)
+    user = rt.services().set_user_active(rt.acting_login(), args.username, False)
     print(f"disabled {user.username}")
     return 0
 
 
 def cmd_users_enable(rt: Runtime, args: argparse.Namespace) -> int:
-    user = rt.services().set_user_active(current_login(), args.username, True)
+    user = rt.services().set_user_active(rt.acting_login(), args.username, True)
     print(f"enabled {user.username}")
     return 0
 
@@ -114,7 +157,7 @@ def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
     from mash_tui.store.checkpoint import read_checkpoints
 
     services = rt.services()
-    services.require(current_login(), Role.MANAGER)
+    services.require(rt.acting_login(), Role.MANAGER)
     heads = read_checkpoints(Path(args.checkpoint)) if args.checkpoint else []
     result = services.verify_audit(heads)
     if not result.ok:
@@ -129,7 +172,7 @@ def cmd_audit_checkpoint(rt: Runtime, args: argparse.Namespace) -> int:
     if not args.file and not args.syslog:
         raise CliError("say where the checkpoint goes: --file FILE, --syslog, or both")
     services = rt.services()
-    services.require(current_login(), Role.MANAGER)
+    services.require(rt.acting_login(), Role.MANAGER)
     head = services.audit_head()
     if head is None:
         raise CliError("the audit trail is empty: nothing to checkpoint yet")
@@ -189,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="create or upgrade the schema (Alembic)").set_defaults(
         handler=cmd_db_upgrade
     )
+    db.add_parser(
+        "roles",
+        help="PostgreSQL: create the group roles and their grants (idempotent; prints its SQL)",
+    ).set_defaults(handler=cmd_db_roles)
 
     demo = sub.add_parser("demo", help="add a realistic, reproducible set of demo contacts")
     demo.add_argument("--contacts", type=int, default=300, help="how many contacts (default 300)")
@@ -215,6 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--role",
         choices=[role.value for role in Role],
         help="default: manager for the very first user, screener after that",
+    )
+    add.add_argument(
+        "--db-login",
+        metavar="ROLE",
+        help="PostgreSQL: their database login role, when it is not their username",
     )
     add.set_defaults(handler=cmd_users_add)
     users.add_parser("list", help="list users").set_defaults(handler=cmd_users_list)

@@ -8,7 +8,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from mash_tui.cli_common import CliError
-from mash_tui.config import current_login
 from mash_tui.domain.clock import OutOfRange, parse_day
 
 if TYPE_CHECKING:
@@ -106,7 +105,7 @@ def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
     if fmt == "xlsx" and not args.output:
         raise CliError("xlsx needs a file: add --output PATH")
     services = rt.services()
-    login = current_login()
+    login = rt.acting_login()
     services.identify(login)
     now = services.clock.now()
     try:
@@ -162,7 +161,7 @@ def cmd_export_annex_a(rt: Runtime, args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from None
     services = rt.services()
-    login = current_login()
+    login = rt.acting_login()
     services.identify(login)
     rows = annex_a_rows(services, first, last)
     if not rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from mash_tui.config import ENV_THRESHOLDS, database_url, deadline_policy
+from mash_tui.config import ENV_THRESHOLDS, ENV_USER, current_login, database_url, deadline_policy
 from mash_tui.domain.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class Runtime:
         self._framework = framework
         self._policy = policy
         self._services: Services | None = None
+        self._acting: str | None = None
 
     @classmethod
     def around(cls, services: Services) -> Runtime:
@@ -77,6 +78,44 @@ class Runtime:
                 _bring_to_head(engine)
             self._engine = engine
         return self._engine
+
+    @property
+    def on_server(self) -> bool:
+        """Whether this is a shared PostgreSQL database, where the server says who is acting."""
+        if self._engine is not None:
+            return self._engine.dialect.name == "postgresql"
+        return self.url.startswith("postgresql")
+
+    def declared_login(self) -> str:
+        """Who is acting, when that is known without the database: "" on a shared server."""
+        return "" if self.on_server else current_login()
+
+    def acting_login(self) -> str:
+        """Who is acting: on PostgreSQL the server's session_user, mapped to their user;
+        on a personal SQLite file the operating-system login (or MASH_TUI_USER)."""
+        if self._acting is None:
+            if not self.on_server:
+                self._acting = current_login()
+                return self._acting
+            from mash_tui.store.pg_roles import connected_person, outside_the_rules
+
+            try:
+                engine = self.engine()
+                declared = os.environ.get(ENV_USER)
+                # The owner and superusers are outside the server's rules anyway (they can
+                # change anything, which is what the audit checkpoint is for): only they
+                # may name who they act as. Everyone else is who they log in as.
+                if declared and not outside_the_rules(engine):
+                    raise StartupError(
+                        f"{ENV_USER} is not used on a shared PostgreSQL database: you act as "
+                        "the database login you connect with"
+                    )
+                self._acting = declared or connected_person(engine)
+            except StartupError:
+                raise
+            except Exception as exc:
+                raise StartupError(f"cannot open the database: {_first_line(exc)}") from exc
+        return self._acting
 
     def framework(self) -> Framework:
         """The council's Level-of-Need framework (--thresholds / MASH_TUI_THRESHOLDS) or the default."""

@@ -124,11 +124,17 @@ class Services:
             return lookups.screeners(session)
 
     def add_user(
-        self, actor: str | None, username: str, display_name: str, role: str = Role.SCREENER
+        self,
+        actor: str | None,
+        username: str,
+        display_name: str,
+        role: str = Role.SCREENER,
+        *,
+        db_login: str = "",
     ) -> User:
         """Add a user; the very first user may be added by nobody (first run)."""
         with self.unit_of_work() as tx:
-            return users.add_user(tx, actor, username, display_name, role)
+            return users.add_user(tx, actor, username, display_name, role, db_login=db_login)
 
     def set_user_active(self, actor: str, username: str, active: bool) -> User:
         """Disable (or re-enable) an account; the history it made stays."""

@@ -101,6 +101,8 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = _utc()
     created_by: str = Field(default="", max_length=120)
+    # The person's PostgreSQL login role when it is not their username (blank: the same).
+    db_login: str = Field(default="", max_length=120)
 
 
 class Family(SQLModel, table=True):

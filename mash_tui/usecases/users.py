@@ -18,7 +18,13 @@ __all__ = ["add_user", "record_export", "set_user_active"]
 
 
 def add_user(
-    tx: Tx, actor: str | None, username: str, display_name: str, role: str = Role.SCREENER
+    tx: Tx,
+    actor: str | None,
+    username: str,
+    display_name: str,
+    role: str = Role.SCREENER,
+    *,
+    db_login: str = "",
 ) -> User:
     """Add a user; the very first user may be added by nobody (first run)."""
     username = username.strip()
@@ -47,6 +53,7 @@ def add_user(
         active=True,
         created_at=tx.now,
         created_by=by,
+        db_login=db_login.strip(),
     )
     tx.session.add(user)
     tx.session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,10 @@ def test_unknown_login_is_refused(cli: Cli, services: Services) -> None:
     assert "pal" not in usernames(services)
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("MASH_TUI_TEST_POSTGRES_URL")),
+    reason="on PostgreSQL the server's session_user is who is acting (tests/store/test_server_roles.py)",
+)
 def test_the_operating_system_login_is_used_when_no_override(
     cli: Cli, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

