@@ -33,6 +33,7 @@ from mash_tui.queries import queue as queue_queries
 from mash_tui.queries.detail import ContactDetail, EarlierContact
 from mash_tui.queries.queue import QueueRow
 from mash_tui.store.audit import AuditCheck, verify_chain
+from mash_tui.store.audit_rows import contact_differences
 from mash_tui.store.checkpoint import Head, against_checkpoints, read_head
 from mash_tui.store.engine import session_factory
 from mash_tui.store.lock import writer_session
@@ -168,8 +169,9 @@ class Services:
             raise
 
     def verify_audit(self, checkpoints: Sequence[Head] = ()) -> AuditCheck:
-        """Walk the chain; report the first entry altered, inserted or removed, and (given
-        checkpoints kept outside the database) a trail cut short or rewritten since."""
+        """Walk the chain; report the first entry altered, inserted or removed, (given
+        checkpoints kept outside the database) a trail cut short or rewritten since, and
+        any contact whose row was changed without an audit entry."""
         with self.read() as session:
             result = verify_chain(session)
             if not result.ok:
@@ -177,6 +179,11 @@ class Services:
             problem = against_checkpoints(session, list(checkpoints))
         if problem is not None:
             return AuditCheck(False, result.entries, None, problem)
+        differences = contact_differences(self.engine)
+        if differences:
+            more = len(differences) - 1
+            also = f" (and {more} more contact{'s' if more != 1 else ''})" if more else ""
+            return AuditCheck(False, result.entries, None, differences[0].line() + also)
         if checkpoints:
             newest = max(head.id for head in checkpoints)
             return AuditCheck(

@@ -436,3 +436,23 @@ def test_work_goes_on_after_a_healthy_verify(busy: Services) -> None:
     assert busy.verify_audit().ok
     create(busy)
     assert busy.verify_audit().ok
+
+
+# ---------------------------------------------------------------- rows behind the trail's back
+def test_a_contact_changed_without_an_audit_entry_is_named(
+    busy: Services, capsys: pytest.CaptureFixture[str], clock: FrozenClock
+) -> None:
+    """An edit made with SQL (the database's own guards dropped) leaves the chain intact,
+    so the contacts themselves are compared with what their trail says."""
+    first = busy.queue()[0]
+    sql(
+        busy,
+        "UPDATE contacts SET state = 'authorised', level = 1 WHERE reference = :r",
+        r=first.reference,
+    )
+    result = busy.verify_audit()
+    assert not result.ok
+    assert result.message == f"{first.reference} differs from its audit trail: state, level"
+    code, out, err = verify_cli(str(busy.engine.url.render_as_string(False)), clock, capsys)
+    assert code == 1 and out == ""
+    assert err == f"mash-tui: audit trail broken: {result.message}\n"
