@@ -37,6 +37,7 @@ from mash_tui.store.audit_rows import contact_differences
 from mash_tui.store.checkpoint import Head, against_checkpoints, read_head
 from mash_tui.store.engine import session_factory
 from mash_tui.store.lock import writer_session
+from mash_tui.store.row_changes import check_row_changes
 from mash_tui.store.tables import (
     AuditEntry,
     Child,
@@ -177,6 +178,9 @@ class Services:
             if not result.ok:
                 return result
             problem = against_checkpoints(session, list(checkpoints))
+        if problem is not None:
+            return AuditCheck(False, result.entries, None, problem)
+        problem = check_row_changes(self.engine)
         if problem is not None:
             return AuditCheck(False, result.entries, None, problem)
         differences = contact_differences(self.engine)

@@ -8,6 +8,7 @@ the test's own database so that tests running side by side never share a person.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -286,3 +287,71 @@ def test_identity_on_postgresql_is_the_servers_not_an_environment_variable(
     monkeypatch.setenv("MASH_TUI_DATABASE_URL", team.url_for("lead"))
     assert main(["users", "list"]) == 0
     assert Runtime(team.url_for("lead")).acting_login() == "lead"
+
+
+def owner_sql(team: Team, *statements: str) -> None:
+    """The owner (here a superuser) working behind everyone's back."""
+    engine = sa.create_engine(team.url)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(sa.text(statement))
+    finally:
+        engine.dispose()
+
+
+def test_every_row_change_is_recorded_by_the_database_with_the_login(team: Team) -> None:
+    mine = open_contact(team, "sam")
+    team.sql("sam", "UPDATE contacts SET concern = 'typed in psql' WHERE id = :i", i=mine)
+    with team.services["boss"].engine.connect() as conn:
+        login, op, body = conn.execute(
+            sa.text(
+                "SELECT db_login, op, body FROM row_changes WHERE tbl = 'contacts' "
+                "AND row_id = :i ORDER BY id DESC LIMIT 1"
+            ),
+            {"i": str(mine)},
+        ).one()
+    change = json.loads(body)
+    assert (login, op) == (team.logins["sam"], "UPDATE")
+    assert change["after"]["concern"] == "typed in psql"
+    assert change["before"]["concern"] != "typed in psql"
+    # The row trail agrees with the rows; the app's own trail names what went around it.
+    result = team.services["boss"].verify_audit()
+    assert not result.ok
+    assert result.message.endswith("differs from its audit trail: concern")
+    team.refused("sam", "DELETE FROM row_changes")
+    team.refused(
+        "sam",
+        "INSERT INTO row_changes (at, db_login, tbl, op, row_id, body, prev_hash, hash) "
+        "VALUES (now(), 'x', 'contacts', 'UPDATE', '1', '{}', '', '')",
+    )
+
+
+def test_a_change_with_the_row_triggers_dropped_is_named_by_verify(team: Team) -> None:
+    ref = open_contact(team, "sam")
+    reference = team.services["sam"].get(ref).reference
+    assert team.services["boss"].verify_audit().ok
+    owner_sql(
+        team,
+        "ALTER TABLE contacts DISABLE TRIGGER contacts_row_changes",
+        f"UPDATE contacts SET state = 'authorised' WHERE id = {ref}",
+        "ALTER TABLE contacts ENABLE TRIGGER contacts_row_changes",
+    )
+    result = team.services["boss"].verify_audit()
+    assert (result.ok, result.message) == (
+        False,
+        f"{reference} differs from its audit trail: state",
+    )
+
+
+def test_a_rewritten_row_change_breaks_its_chain(team: Team) -> None:
+    open_contact(team, "sam")
+    owner_sql(
+        team,
+        "ALTER TABLE row_changes DISABLE TRIGGER row_changes_no_change",
+        "UPDATE row_changes SET body = replace(body, 'Amy', 'Ann') WHERE id = "
+        "(SELECT min(id) FROM row_changes WHERE tbl = 'children')",
+    )
+    result = team.services["boss"].verify_audit()
+    assert not result.ok
+    assert result.message.startswith("row change ") and result.message.endswith(" was altered")
