@@ -1,7 +1,7 @@
 """Provides a shared PostgreSQL database's people: group roles, personal logins, who is connected.
 
 Every person connects with their own login role, a member of one group role; the server
-then knows who is acting (`session_user`) and, with the triggers of migration 0008,
+then knows who is acting (`session_user`) and, with the triggers of migration 0007,
 refuses what that person's role may not do. `group_roles_sql` is what `mash-tui db roles`
 runs; `person_sql` is what `mash-tui users add` runs for each person. Both are idempotent.
 """
@@ -121,7 +121,7 @@ def groups_exist(engine: Engine) -> bool:
 
 
 def outside_the_rules(engine: Engine) -> bool:
-    """Whether the connected login is a superuser or the tables' owner (migration 0008)."""
+    """Whether the connected login is a superuser or the tables' owner (migration 0007)."""
     with engine.connect() as conn:
         return bool(conn.execute(text("SELECT mash_exempt()")).scalar_one())
 

@@ -1,4 +1,4 @@
-"""Provides the check of the database's own trail of row changes (PostgreSQL, migration 0009).
+"""Provides the check of the database's own trail of row changes (PostgreSQL, migration 0008).
 
 Two questions: is the chain of `row_changes` intact (each entry's hash is the SHA-256 of
 the previous hash and its own text), and does every row of the recorded tables still
