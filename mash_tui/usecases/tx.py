@@ -64,7 +64,7 @@ class Tx:
         # New rows not yet written, by table in the order tables were first used (so a row
         # always follows the rows it refers to): ORM objects made here, or plain dicts.
         self._new: dict[Table, list[Any]] = {}
-        self._made: dict[tuple[type[Any], int], Any] = {}
+        self._made: dict[tuple[type[Any], int | None], Any] = {}
         event.listen(session, "before_flush", self._before_flush)
 
     def at(self, instant: datetime) -> Tx:
@@ -111,7 +111,7 @@ class Tx:
         """A row by id: one this transaction made, or one in the database."""
         made = self._made.get((model, row_id))
         if made is not None:
-            return made  # type: ignore[no-any-return]
+            return made
         return self.session.get(model, row_id)
 
     def is_new(self, row: Any) -> bool:
