@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship as orm_relationship
@@ -148,6 +148,14 @@ class Contact(SQLModel, table=True):
         Index("ix_contacts_authorised_span", "authorised_at", "received_at", "deadline_at"),
         # A child's contacts in time order: earlier contacts and the repeat-contact figure.
         Index("ix_contacts_child_received", "child_id", "received_at"),
+        # Only the contacts that stayed more than six days: the weekly report finds those
+        # still open at an old instant here (migration 0006s, queries/conditions.py).
+        Index(
+            "ix_contacts_long_stay",
+            "authorised_at",
+            sqlite_where=text("julianday(authorised_at) - julianday(received_at) > 6"),
+            postgresql_where=text("authorised_at - received_at > interval '6 days'"),
+        ),
     )
 
     def __setattr__(self, name: str, value: Any) -> None:
