@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator, text
@@ -55,6 +56,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """On SQLite, the text SQLAlchemy's DATETIME stores ('YYYY-MM-DD HH:MM:SS.ffffff'),
+        made in one step: bulk writes convert tens of thousands of instants."""
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("instants must be timezone-aware")
+            if value.tzinfo is not UTC:
+                value = value.astimezone(UTC)
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return process
 
 
 class EnumText(TypeDecorator[StrEnum | str]):
@@ -165,7 +183,13 @@ class Contact(SQLModel, table=True):
         the demo) sets a contact's columns tens of thousands of times.
         """
         if name in _CONTACT_COLUMNS:
-            set_attribute(self, name, value)
+            state = self.__dict__["_sa_instance_state"]
+            if state.key is None and state.session_id is None:
+                # A new row no session holds (a unit of work writes it whole, by one bulk
+                # INSERT, when it ends): there is no change to track.
+                self.__dict__[name] = value
+            else:
+                set_attribute(self, name, value)
             self.__pydantic_fields_set__.add(name)
         else:
             super().__setattr__(name, value)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, event
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, select
 
@@ -32,6 +32,7 @@ from mash_tui.domain.errors import (
 from mash_tui.domain.levels import Framework
 from mash_tui.domain.states import ContactState, Role, can_move, is_open, role_at_least
 from mash_tui.store import audit
+from mash_tui.store.bulk import insert_rows
 from mash_tui.store.lock import Ids, Sequences, writer_session
 from mash_tui.store.tables import Contact, Transition, User
 
@@ -131,8 +132,7 @@ class Tx:
         for table in sorted(self._new, key=_ORDER.__getitem__):
             rows = self._new[table]
             names = table.columns.keys()
-            values = [row if type(row) is dict else _values(row, names) for row in rows]
-            connection.execute(insert(table), values)
+            insert_rows(connection, table, [_values(row, names) for row in rows])
         self._new = {}
 
     def _before_flush(self, session: Session, context: Any, instances: Any) -> None:
@@ -250,6 +250,8 @@ _ORDER = {table: index for index, table in enumerate(SQLModel.metadata.sorted_ta
 
 def _values(row: Any, names: list[str]) -> dict[str, Any]:
     """A new row's column values as the ORM would write them (its defaults already set)."""
+    if type(row) is dict:
+        return row
     data = row.__dict__
     return {name: data[name] if name in data else getattr(row, name) for name in names}
 
