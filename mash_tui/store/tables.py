@@ -6,9 +6,9 @@ enums, never strings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator, text
