@@ -1,6 +1,6 @@
 """contacts: a partial index of the contacts that stayed in the MASH more than six days
 
-Revision ID: 0006s
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006s"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
