@@ -48,7 +48,7 @@ TOLERANCE_SECONDS = 0.0005
 # statistics SQLite then prefers the authorised_at index to the received_at one.
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 # Contacts received this long before an instant and still open at it stayed longer than
-# the partial index ix_contacts_long_stay's threshold (6 days, migration 0006s), so they
+# the partial index ix_contacts_long_stay's threshold (6 days, migration 0006), so they
 # are found there; those received since are read from the received-at index. Any value
 # of at least 7 days gives the same contacts.
 RECENT_DAYS = 7

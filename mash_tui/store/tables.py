@@ -167,7 +167,7 @@ class Contact(SQLModel, table=True):
         # A child's contacts in time order: earlier contacts and the repeat-contact figure.
         Index("ix_contacts_child_received", "child_id", "received_at"),
         # Only the contacts that stayed more than six days: the weekly report finds those
-        # still open at an old instant here (migration 0006s, queries/conditions.py).
+        # still open at an old instant here (migration 0006, queries/conditions.py).
         Index(
             "ix_contacts_long_stay",
             "authorised_at",
