@@ -75,6 +75,7 @@ def cpu_seconds() -> float:
 async def idle_cpu(services: Services, login: str, seconds: float) -> tuple[float, int, int]:
     """CPU share of one core while the manager queue sits open and ticking, headless."""
     from mash_tui.screens.manager import ManagerScreen
+    from textual.widgets import DataTable
 
     from mash_tui.app import MashApp
 
@@ -89,11 +90,17 @@ async def idle_cpu(services: Services, login: str, seconds: float) -> tuple[floa
         assert isinstance(screen, ManagerScreen), f"the manager view did not open: {screen!r}"
         rows = len(screen.shown)
         await asyncio.sleep(1.0)  # let the first tick and layout settle
+        table: DataTable[Any] = screen.query_one("#mq-table", DataTable)
         cpu0, wall0 = cpu_seconds(), time.perf_counter()
-        rebuilds0 = screen.rebuilds
+        before = dict(table.rows)
         await asyncio.sleep(seconds)
         cpu1, wall1 = cpu_seconds(), time.perf_counter()
-        return 100.0 * (cpu1 - cpu0) / (wall1 - wall0), rows, screen.rebuilds - rebuilds0
+        after = dict(table.rows)
+        # Rows added or removed while idle: keys that came or went, or a row drawn anew.
+        moved = len(before.keys() ^ after.keys()) + sum(
+            1 for key in before.keys() & after.keys() if before[key] is not after[key]
+        )
+        return 100.0 * (cpu1 - cpu0) / (wall1 - wall0), rows, moved
 
 
 def main() -> int:

@@ -198,8 +198,12 @@ class MashApp(App[int]):
 
     def tell_screens(self, message_type: type[Message]) -> None:
         """Post a fresh message of this kind to every open screen, in every mode."""
-        for stack in list(self._screen_stacks.values()):
-            for screen in list(stack):
+        for mode in self.MODES:
+            try:
+                stack = self.get_screen_stack(mode)
+            except KeyError:
+                continue  # a mode not opened yet has no screens
+            for screen in stack:
                 screen.post_message(message_type())
 
     def keep_unsaved(self, kind: str, payload: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from mash_tui.demo_plan import Planner, Referral, RunTally
 from mash_tui.demo_times import WINDOW_DAYS, demo_now
-from mash_tui.domain.clock import FrozenClock, format_local
+from mash_tui.domain.clock import format_local
 from mash_tui.domain.errors import MashError, PermissionDenied
 from mash_tui.domain.inputs import LevelInput
 from mash_tui.domain.states import (
@@ -25,7 +25,7 @@ from mash_tui.domain.states import (
     is_open,
 )
 from mash_tui.usecases import intake as intake_cases
-from mash_tui.usecases import oversight, screening
+from mash_tui.usecases import oversight, screening, users
 
 if TYPE_CHECKING:
     from mash_tui.services import Services
@@ -46,8 +46,9 @@ DEMO_USERS: tuple[tuple[str, str, Role], ...] = (
 )
 
 
-def _users(services: Services, login: str) -> tuple[list[str], list[str], str]:
-    """Make sure the demo staff exist (and the person running it, as a manager)."""
+def _users(services: Services, login: str, at: datetime) -> tuple[list[str], list[str], str]:
+    """Make sure the demo staff exist (and the person running it, as a manager), added at
+    `at`, before any of the demo's history."""
     existing = {u.username: u for u in services.list_users()}
     notes = []
     actor: str | None = None
@@ -66,7 +67,8 @@ def _users(services: Services, login: str) -> tuple[list[str], list[str], str]:
     for username, display, role in wanted:
         if username in existing:
             continue
-        user = services.add_user(actor, username, display, role)
+        with services.unit_of_work(at) as tx:
+            user = users.add_user(tx, actor, username, display, role)
         existing[username] = user
         if actor is None:
             actor = user.username if is_manager(role) else None
@@ -92,18 +94,14 @@ def generate(
     login: str,
 ) -> str:
     """Fill the database with a believable, repeatable workload so people can try the app."""
-    from mash_tui.services import Services
-
     if contacts < 1:
         raise ValueError("--contacts must be at least 1")
     now = demo_now(services, until)
     start = now - timedelta(days=WINDOW_DAYS)
-    clock = FrozenClock(start - timedelta(days=1))
-    svc = Services(services.engine, clock, policy=services.policy, framework=services.framework)
-    screeners, managers, note = _users(svc, login)
-    names = {u.username: u.display_name for u in svc.list_users()}
+    screeners, managers, note = _users(services, login, start - timedelta(days=1))
+    names = {u.username: u.display_name for u in services.list_users()}
     rng = random.Random(seed)
-    planner = Planner(rng, svc.framework, now, screeners, managers, names)
+    planner = Planner(rng, services.framework, now, screeners, managers, names)
     referrals = planner.referrals(contacts)
 
     events: list[tuple[datetime, int, int, int, str]] = []
@@ -117,15 +115,16 @@ def generate(
                 events.append((offset, ref.index, child, step_index, name))
     events.sort()
 
-    final = _play(svc, referrals, events, planner.tally)
-    return _summary(svc, referrals, final, planner.tally, start, now, note)
+    final = _play(services, referrals, events, planner.tally, start)
+    return _summary(services, referrals, final, planner.tally, start, now, note)
 
 
 def _play(
-    svc: Services,
+    services: Services,
     referrals: list[Referral],
     events: list[tuple[datetime, int, int, int, str]],
     tally: RunTally,
+    start: datetime,
 ) -> dict[int, ContactState]:
     """Replay every step in time order in one unit of work, through the public use-cases.
 
@@ -134,7 +133,7 @@ def _play(
     the app calls, at the step's instant and in the named person's name.
     """
     final: dict[int, ContactState] = {}
-    with svc.unit_of_work() as tx:
+    with services.unit_of_work(start) as tx:  # each step then happens at its own instant
         contacts: dict[int, Contact] = {}
         for at, ref_index, child, _step, name in events:
             ref = referrals[ref_index]

@@ -133,7 +133,6 @@ class ManagerScreen(ManagerActions, Screen[None]):
         self.lefts: dict[str, Text] = {}  # the countdown cell each row shows now
         self.signature: Any = None
         self.loaded = False
-        self.rebuilds = 0  # how many times rows were added or removed (tests read it)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -279,8 +278,6 @@ class ManagerScreen(ManagerActions, Screen[None]):
             self.lefts.pop(key, None)
         for key, cells in changes.written.items():
             self.lefts[key] = cells[1]
-        if changes.membership:
-            self.rebuilds += 1
         if keep is not None and keep in self.shown:
             table.move_cursor(row=table.get_row_index(keep))
         self.show_summary(now)

@@ -101,8 +101,6 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         self.signature: Any = None  # the queue signature the shown rows were read at
         self.asked = 0  # requests for the list made so far
         self.applied = -1  # the newest request whose answer is shown
-        self.reads = 0  # how many answers were shown (tests read it)
-        self.announced: list[str] = []  # every notice raised, in order (toasts expire)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -217,7 +215,6 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         if loaded.asked < self.applied:
             return  # an older read that finished after a newer one
         self.applied = loaded.asked
-        self.reads += 1
         rows = loaded.rows
         table = self.query_one("#my-contacts", DataTable)
         keep = self.selected_key()
@@ -250,11 +247,9 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
             if old is None and row.id in loaded.reassigned:
                 also = " (returned: see the comment)" if is_returned(row.state) else ""
                 message = f"{row.reference} reassigned to you by a manager{also}"
-                self.announced.append(message)
                 self.mash.notify(message, title="Reassigned to you", timeout=10)
             elif old is not None and is_returned(row.state) and not is_returned(old.state):
                 message = f"{row.reference} returned by a manager: see the comment"
-                self.announced.append(message)
                 self.mash.notify(message, title="Returned", severity="warning", timeout=10)
 
     def _cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:

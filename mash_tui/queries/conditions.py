@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -47,13 +47,16 @@ TOLERANCE_SECONDS = 0.0005
 # An upper bound that turns "authorised since t" into a two-sided range: without planner
 # statistics SQLite then prefers the authorised_at index to the received_at one.
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
-# Bounds that turn "authorised" into two-sided ranges of the same index for the same reason.
-EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
-LATEST = datetime.max.replace(tzinfo=UTC)
-# An instant this far or further from the first to the last authorisation time is
-# recent: the contacts authorised after it are read directly; before it, they are
-# counted from the other side of the index (see WeekConditions.open_tail).
-RECENT_SHARE = 0.4
+# Contacts received this long before an instant and still open at it stayed longer than
+# the partial index ix_contacts_long_stay's threshold (6 days, migration 0006), so they
+# are found there; those received since are read from the received-at index. Any value
+# of at least 7 days gives the same contacts.
+RECENT_DAYS = 7
+# The partial index's condition, written exactly as the index has it so the planner uses it.
+LONG_STAY = {
+    "sqlite": "julianday(contacts.authorised_at) - julianday(contacts.received_at) > 6",
+    "postgresql": "contacts.authorised_at - contacts.received_at > interval '6 days'",
+}
 
 OVERRIDE_OUTCOMES = [outcome.value for outcome in ConsentOutcome if needs_override(outcome)]
 
@@ -61,21 +64,6 @@ OVERRIDE_OUTCOMES = [outcome.value for outcome in ConsentOutcome if needs_overri
 def report_time(services: Services, as_at: datetime | None) -> datetime:
     """The instant a report is as at: the one asked for, or now by the services' clock."""
     return ensure_utc(as_at) if as_at is not None else services.clock.now()
-
-
-def _recent(engine: Engine, table: Table, instant: datetime) -> bool:
-    """Whether few contacts were authorised after the instant, judged from the first and
-    last authorisation times (two index look-ups): it only chooses the cheaper side."""
-    from sqlalchemy import func, select
-
-    c = table.c
-    with engine.connect() as conn:
-        first = conn.execute(select(func.min(c.authorised_at))).scalar()
-        latest = conn.execute(select(func.max(c.authorised_at))).scalar()
-    if first is None or latest is None or latest <= first:
-        return True
-    share = (ensure_utc(instant) - ensure_utc(first)) / (ensure_utc(latest) - ensure_utc(first))
-    return share >= RECENT_SHARE
 
 
 def as_stored(column: Any) -> Any:
@@ -113,6 +101,9 @@ class OpenTail:
 
     last: datetime
     ids: tuple[int, ...]
+
+
+_STAY_COLUMNS = ("id", "authorised_at", "received_at")
 
 
 class WeekConditions:
@@ -183,26 +174,44 @@ class WeekConditions:
         )
 
     def open_tail(self, last: datetime) -> OpenTail:
-        """Read the contacts received before `last` and authorised at or after it, through
-        whichever side of the authorised-at index is short.
+        """Read the contacts received before `last` and authorised at or after it.
 
-        For a recent instant few contacts were authorised after it, so the range after it
-        is read directly. For an old instant that range is long but few of its contacts
-        were received before the instant: it is read in authorisation order and stops after
-        exactly as many as there are, counted as (received before) - (not authorised) -
-        (authorised before), ranges that are short for an old instant.
+        Read through the authorised-at index the range after `last` would be long for an
+        old instant, so it is split by when they were received: in the RECENT_DAYS before
+        `last` (a short range of the received-at index), or earlier, in which case the
+        contact stayed longer than the long-stay partial index's threshold and is found
+        among the few that did. The two parts do not overlap.
         """
-        from sqlalchemy import select
+        from sqlalchemy import literal_column, select, text
 
         c = self.t.c
-        tail = select(c.id).where(
-            c.authorised_at >= last, c.authorised_at < FAR_FUTURE, self.plain(c.received_at) < last
+        since = last - timedelta(days=RECENT_DAYS)
+        authorised = self.plain(c.authorised_at)
+        recent = select(c.id).where(
+            c.received_at >= since,
+            c.received_at < last,
+            authorised >= last,
+            authorised < FAR_FUTURE,
         )
-        if not _recent(self.engine, self.t, last):
-            tail = tail.order_by(c.authorised_at).limit(self.tail_count(last))
+        long_stay = select(c.id).select_from(self.t)
+        if self.dialect == "sqlite":
+            # Without planner statistics SQLite would read the long authorised-at range.
+            columns = {name: literal_column(name, c[name].type) for name in _STAY_COLUMNS}
+            long_stay = select(columns["id"]).select_from(
+                text("contacts INDEXED BY ix_contacts_long_stay")
+            )
+        else:
+            columns = {name: c[name] for name in _STAY_COLUMNS}
+        long_stay = long_stay.where(
+            text(LONG_STAY.get(self.dialect, LONG_STAY["postgresql"])),
+            columns["authorised_at"] >= last,
+            columns["authorised_at"] < FAR_FUTURE,
+            self.plain(columns["received_at"]) < since,
+        )
         with self.engine.connect() as conn:
-            ids = tuple(int(row[0]) for row in conn.execute(tail))
-        return OpenTail(last, ids)
+            ids = [int(row[0]) for row in conn.execute(recent)]
+            ids += [int(row[0]) for row in conn.execute(long_stay)]
+        return OpenTail(last, tuple(sorted(ids)))
 
     def _open_parts(
         self, instants: Sequence[datetime], tail: OpenTail | None, columns: Sequence[Any]
@@ -273,24 +282,6 @@ class WeekConditions:
             stmt = select(*columns).where(self.open_rows(instants, tail))
         row = conn.execute(stmt).one()
         return [int(value or 0) for value in row]
-
-    def tail_count(self, last: datetime) -> Any:
-        """How many contacts received before `last` were authorised at or after it (and
-        before FAR_FUTURE), from ranges that are short when `last` is long past."""
-        from sqlalchemy import and_, func, select
-
-        c = self.t.c
-
-        def n(*where: ColumnElement[bool]) -> Any:
-            return select(func.count()).where(*where).scalar_subquery()
-
-        received = self.plain(c.received_at) < last
-        return (
-            n(c.received_at < last)
-            - n(c.authorised_at.is_(None), received)
-            - n(and_(c.authorised_at >= EARLIEST, c.authorised_at < last), received)
-            - n(and_(c.authorised_at >= FAR_FUTURE, c.authorised_at <= LATEST), received)
-        )
 
     def repeat(self) -> ColumnElement[bool]:
         """The same child had an earlier contact received within the 12 months before."""

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, insert
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Table
 from sqlmodel import Session, col, select
 
 from mash_tui.domain.clock import UTC, ensure_utc
+from mash_tui.store.bulk import insert_rows
 from mash_tui.store.lock import Sequences, written
 from mash_tui.store.tables import AuditEntry
 
@@ -140,23 +140,6 @@ def _linked_digest(row: dict[str, Any], at: str, before: str, after: str) -> str
     return _sha(data)
 
 
-class _Encoded(TypeDecorator[Any]):
-    """A JSON column's value handed over already encoded."""
-
-    impl = JSON
-    cache_ok = True
-
-    def bind_processor(self, dialect: Any) -> None:
-        return None
-
-
-# Entries are written with before and after already encoded (see Chain.append).
-_WRITE_ENTRIES = insert(AUDIT_LOG).values(
-    before=bindparam("before_json", type_=_Encoded()),
-    after=bindparam("after_json", type_=_Encoded()),
-)
-
-
 class Chain:
     """The chain as one transaction extends it: its head read once, its new entries held.
 
@@ -207,8 +190,8 @@ class Chain:
         row["hash"] = self.head = _linked_digest(row, plain(at), before_json, after_json)
         # Stored as the JSON column would store them (their keys in the order given, which
         # the history shows); hashed in the canonical form.
-        row["before_json"] = _stored(before)
-        row["after_json"] = _stored(after)
+        row["before"] = _stored(before)
+        row["after"] = _stored(after)
         self.pending.append(row)
         return int(row["id"])
 
@@ -216,7 +199,7 @@ class Chain:
         """Write the held entries in one statement (after the rows they describe)."""
         if self.pending:
             self.session.flush()
-            self.session.execute(_WRITE_ENTRIES, self.pending)
+            insert_rows(self.session.connection(), AUDIT_LOG, self.pending, ("before", "after"))
             self.pending = []
 
 

@@ -6,11 +6,12 @@ enums, never strings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, Index, String, Text, TypeDecorator, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship as orm_relationship
@@ -55,6 +56,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """On SQLite, the text SQLAlchemy's DATETIME stores ('YYYY-MM-DD HH:MM:SS.ffffff'),
+        made in one step: bulk writes convert tens of thousands of instants."""
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("instants must be timezone-aware")
+            if value.tzinfo is not UTC:
+                value = value.astimezone(UTC)
+            return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return process
 
 
 class EnumText(TypeDecorator[StrEnum | str]):
@@ -150,6 +168,14 @@ class Contact(SQLModel, table=True):
         Index("ix_contacts_authorised_span", "authorised_at", "received_at", "deadline_at"),
         # A child's contacts in time order: earlier contacts and the repeat-contact figure.
         Index("ix_contacts_child_received", "child_id", "received_at"),
+        # Only the contacts that stayed more than six days: the weekly report finds those
+        # still open at an old instant here (migration 0006, queries/conditions.py).
+        Index(
+            "ix_contacts_long_stay",
+            "authorised_at",
+            sqlite_where=text("julianday(authorised_at) - julianday(received_at) > 6"),
+            postgresql_where=text("authorised_at - received_at > interval '6 days'"),
+        ),
     )
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -159,7 +185,13 @@ class Contact(SQLModel, table=True):
         the demo) sets a contact's columns tens of thousands of times.
         """
         if name in _CONTACT_COLUMNS:
-            set_attribute(self, name, value)
+            state = self.__dict__["_sa_instance_state"]
+            if state.key is None and state.session_id is None:
+                # A new row no session holds (a unit of work writes it whole, by one bulk
+                # INSERT, when it ends): there is no change to track.
+                self.__dict__[name] = value
+            else:
+                set_attribute(self, name, value)
             self.__pydantic_fields_set__.add(name)
         else:
             super().__setattr__(name, value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlmodel import col
 
 from mash_tui.domain.errors import MashError
@@ -69,9 +69,8 @@ def start_run(tx: Tx, actor: str, source: str) -> int:
 def note_contacts(tx: Tx, actor: str, run_id: int, contact_ids: Sequence[int]) -> None:
     """Record the contacts one batch wrote, in the same transaction that wrote them."""
     tx.person(actor, Role.MANAGER)
-    if contact_ids:
-        rows = [{"contact_id": cid, "run_id": run_id} for cid in contact_ids]
-        tx.session.execute(insert(_table(ImportRunContact)), rows)
+    # Written after the contacts themselves, with the transaction's other new rows.
+    tx.insert(ImportRunContact, [{"contact_id": cid, "run_id": run_id} for cid in contact_ids])
     tx.session.execute(
         update(_table(ImportRun))
         .where(_table(ImportRun).c.id == run_id)

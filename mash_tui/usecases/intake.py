@@ -94,7 +94,7 @@ def _member(contact_id: int, member: HouseholdInput) -> HouseholdMember:
 def _child(tx: Tx, data: ChildInput, user: User) -> Child:
     """The child on record, or a new record made from what was typed."""
     if data.existing_child_id is not None:
-        child = tx.session.get(Child, data.existing_child_id)
+        child = tx.get(Child, data.existing_child_id)
         if child is None:
             raise ValidationFailed({"existing_child_id": "that child record no longer exists"})
         return child

@@ -3,8 +3,10 @@
 A `Tx` acts at a chosen instant in a named person's name, so the app (one act, now), the
 importer and the demo (many acts, at the instants history gives) go through the same
 use-case functions and the same rules. While it holds the writer lock it keeps what it
-would otherwise re-read per step (people, counters, the audit chain's head, new ids), and
-the session writes each changed row once, when the transaction ends.
+would otherwise re-read per step (people, counters, the audit chain's head, new ids).
+Rows it makes are kept out of the ORM session and written once, in their final form, with
+one bulk INSERT per table when the transaction ends (or before anything the session
+flushes could refer to them); rows it loads are written by the session as usual.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, event
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, SQLModel, select
 
@@ -30,12 +32,18 @@ from mash_tui.domain.errors import (
 from mash_tui.domain.levels import Framework
 from mash_tui.domain.states import ContactState, Role, can_move, is_open, role_at_least
 from mash_tui.store import audit
+from mash_tui.store.bulk import insert_rows
 from mash_tui.store.lock import Ids, Sequences, writer_session
 from mash_tui.store.tables import Contact, Transition, User
 
 __all__ = ["Tx", "active_user", "check_user", "unit_of_work"]
 
-TRANSITIONS: Table = Transition.__table__  # type: ignore[attr-defined]
+RowT = TypeVar("RowT", bound=SQLModel)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 class Tx:
@@ -54,7 +62,11 @@ class Tx:
         self._people: dict[str, User] = {}
         # Rows this transaction made or read: nobody else writes while it holds the lock.
         self._contacts: dict[int, Contact] = {}
-        self._transitions: list[dict[str, Any]] = []
+        # New rows not yet written, by table in the order tables were first used (so a row
+        # always follows the rows it refers to): ORM objects made here, or plain dicts.
+        self._new: dict[Table, list[Any]] = {}
+        self._made: dict[tuple[type[Any], int | None], Any] = {}
+        event.listen(session, "before_flush", self._before_flush)
 
     def at(self, instant: datetime) -> Tx:
         """Make the next acts happen at this instant (history replayed at its own times)."""
@@ -79,19 +91,61 @@ class Tx:
         return self.ids.next(str(model.__tablename__))
 
     def add(self, row: Any) -> None:
-        """Add a new row (its id already taken with `new_id`), kept at hand for later steps."""
-        self.session.add(row)
-        if isinstance(row, Contact) and row.id is not None:
+        """Add a new row (its id already taken with `new_id`), kept at hand for later steps.
+
+        It is written in its final form when the transaction ends; until then `get` finds it.
+        """
+        if row.id is None:
+            self.session.add(row)
+            return
+        self._new.setdefault(_table(type(row)), []).append(row)
+        self._made[type(row), row.id] = row
+        if isinstance(row, Contact):
             self._contacts[row.id] = row
 
-    def finish(self) -> None:
-        """Write what the transaction holds back (transitions, audit entries) before it commits."""
-        self.sequences.write()
+    def insert(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+        """New rows given as column values, written with the transaction's other new rows."""
+        if rows:
+            self._new.setdefault(_table(model), []).extend(rows)
+
+    def get(self, model: type[RowT], row_id: int) -> RowT | None:
+        """A row by id: one this transaction made, or one in the database."""
+        made = self._made.get((model, row_id))
+        if made is not None:
+            return made
+        return self.session.get(model, row_id)
+
+    def is_new(self, row: Any) -> bool:
+        """Whether this transaction made the row (so it is not in the session)."""
+        return self._made.get((type(row), getattr(row, "id", None))) is row
+
+    def flush(self) -> None:
+        """Write every new and changed row now (the database assigns what it assigns)."""
+        self.write_new()
         self.session.flush()
-        if self._transitions:
-            self.session.execute(insert(TRANSITIONS), self._transitions)
-            self._transitions = []
+
+    def write_new(self) -> None:
+        """Write the rows this transaction made, one executemany INSERT per table, in order."""
+        if not self._new:
+            return
+        connection = self.session.connection()
+        for table in sorted(self._new, key=_ORDER.__getitem__):
+            rows = self._new[table]
+            names = table.columns.keys()
+            insert_rows(connection, table, [_values(row, names) for row in rows])
+        self._new = {}
+
+    def _before_flush(self, session: Session, context: Any, instances: Any) -> None:
+        """Rows the session is about to write may refer to the new rows: write those first."""
+        self.write_new()
+
+    def finish(self) -> None:
+        """Write what the transaction holds back (new rows, audit entries) before it commits."""
+        self.sequences.write()
+        self.write_new()
+        self.session.flush()
         self.chain.write()
+        event.remove(self.session, "before_flush", self._before_flush)
 
     def audit(
         self,
@@ -139,17 +193,18 @@ class Tx:
                 f"to {to.value.replace('_', ' ')}"
             )
         assert contact.id is not None and actor.id is not None
-        # Written with the audit entries when the transaction ends (see finish).
-        self._transitions.append(
-            {
+        # Written with the other new rows when the transaction ends (see finish).
+        self.insert(
+            Transition,
+            [{
                 "contact_id": contact.id,
                 "from_state": current,
                 "to_state": to,
                 "at": self.now,
                 "by_id": actor.id,
                 "comment": comment,
-            }
-        )
+            }],
+        )  # fmt: skip
         contact.state = to
         contact.is_open = is_open(to)
 
@@ -164,7 +219,7 @@ class Tx:
         """Bump the version, stamp the change and audit exactly what differs."""
         contact.version += 1
         contact.updated_at = self.now
-        if contact not in self.session:
+        if not self.is_new(contact) and contact not in self.session:
             self.session.add(contact)
         after = audit.snapshot(contact, list(before))
         changed_before = {k: v for k, v in before.items() if after.get(k) != v}
@@ -187,6 +242,18 @@ class Tx:
         self.audit(
             actor.username, "create", entity, str(row.id), contact_id, None, audit.snapshot(row)
         )
+
+
+# Tables in foreign-key order: a row is written after the rows it refers to.
+_ORDER = {table: index for index, table in enumerate(SQLModel.metadata.sorted_tables)}
+
+
+def _values(row: Any, names: list[str]) -> dict[str, Any]:
+    """A new row's column values as the ORM would write them (its defaults already set)."""
+    if type(row) is dict:
+        return row
+    data = row.__dict__
+    return {name: data[name] if name in data else getattr(row, name) for name in names}
 
 
 def active_user(session: Session, username: str, minimum: Role = Role.SCREENER) -> User:

@@ -15,8 +15,11 @@ from mash_tui.services import Services
 
 OLD = IsoWeek(2025, 46)  # Monday 10 to Sunday 16 November 2025, a year before W47.
 
-# Each way of finding the contacts open at an instant, forced for every instant.
-DIRECT, FROM_BEFORE = 0.0, 2.0
+# The contacts open at an instant received within this many days before it are read from
+# the received-at index, the others from the long-stay index: by default P (received ten
+# days before OLD ends) is found in the long-stay index; with ALL_RECENT every contact is
+# read from the received-at index, a plain reading of the definition to compare with.
+ALL_RECENT = 100_000
 
 
 @pytest.fixture
@@ -94,10 +97,11 @@ def _everything(services: Services) -> dict[str, Any]:
 def test_both_ways_of_reading_the_open_contacts_give_the_same_figures(
     services: Services, long_past: dict[str, Made], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reading the authorisations after an instant, or counting those before it, must agree."""
-    monkeypatch.setattr(conditions, "RECENT_SHARE", DIRECT)
+    """Finding long stays in their own index, or reading every receipt before an instant,
+    must agree."""
+    assert conditions.RECENT_DAYS == 7
     direct = _everything(services)
-    monkeypatch.setattr(conditions, "RECENT_SHARE", FROM_BEFORE)
+    monkeypatch.setattr(conditions, "RECENT_DAYS", ALL_RECENT)
     from_before = _everything(services)
     assert direct.keys() == from_before.keys()
     for key in direct:

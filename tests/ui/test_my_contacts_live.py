@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from mash_tui.screens.my_contacts import MyContactsScreen
+from sqlalchemy import event
 from team_support import cid, create, submitted
 from ui_support import make_app, settle
 
@@ -74,11 +75,18 @@ def cursor_reference(app: MashApp) -> str:
     return screen.rows[str(contact_id)].reference
 
 
-def toasts(app: MashApp) -> list[str]:
-    """Every notice the list raised, in order (the toasts themselves expire in real time)."""
-    screen = screen_of(app)
-    assert screen is not None
-    return list(screen.announced)
+def record_notices(app: MashApp, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every notice the app raises from now on, in order, as it is raised (the toasts
+    themselves expire in real time); each is still shown as usual."""
+    seen: list[str] = []
+    show = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        seen.append(message)
+        show(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    return seen
 
 
 async def wait_until(pilot: Any, app: MashApp, condition: Any) -> None:
@@ -97,6 +105,7 @@ async def test_returned_contact_shows_and_is_announced_once(
     manager: Services,
     clock: FrozenClock,
     quick_poll: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     old = submitted(services, "scr")
     old = manager.return_contact("mgr", cid(old), old.version, "Returned before the app opened.")
@@ -105,6 +114,7 @@ async def test_returned_contact_shows_and_is_announced_once(
     clock.advance(timedelta(minutes=1))
     later = create(services, "scr")
     app = MashApp(Runtime(database_url, clock=clock), "scr")
+    notices = record_notices(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, app, lambda rows: len(rows) == 3)
         assert order(app) == [old.reference, waiting.reference, later.reference]
@@ -117,7 +127,7 @@ async def test_returned_contact_shows_and_is_announced_once(
         await wait_until(pilot, app, lambda rows: rows[waiting.reference][4] == "RETURNED")
 
         message = f"{waiting.reference} returned by a manager: see the comment"
-        assert toasts(app) == [message]  # the one returned before opening is not news
+        assert notices == [message]  # the one returned before opening is not news
         assert cursor_reference(app) == waiting.reference
         screen = screen_of(app)
         assert screen is not None
@@ -130,10 +140,10 @@ async def test_returned_contact_shows_and_is_announced_once(
         # Another change re-reads the list; the return is not announced a second time.
         clock.advance(timedelta(seconds=1))
         elsewhere = create(manager, "scr2")
-        reads = screen.reads
-        await wait_until(pilot, app, lambda rows: screen.reads > reads)
+        signature = screen.signature
+        await wait_until(pilot, app, lambda rows: screen.signature != signature)
         assert elsewhere.reference not in shown(app)
-        assert toasts(app) == [message]
+        assert notices == [message]
 
 
 async def test_reassigned_contact_appears_above_without_moving_the_cursor(
@@ -142,6 +152,7 @@ async def test_reassigned_contact_appears_above_without_moving_the_cursor(
     manager: Services,
     clock: FrozenClock,
     quick_poll: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = create(services, "scr")
     clock.advance(timedelta(minutes=1))
@@ -149,6 +160,7 @@ async def test_reassigned_contact_appears_above_without_moving_the_cursor(
     clock.advance(timedelta(minutes=1))
     theirs = create(services, "scr2", priority="red")  # due sooner than anything of scr's
     app = MashApp(Runtime(database_url, clock=clock), "scr")
+    notices = record_notices(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, app, lambda rows: len(rows) == 2)
         await pilot.press("down")
@@ -160,13 +172,13 @@ async def test_reassigned_contact_appears_above_without_moving_the_cursor(
         assert order(app) == [theirs.reference, first.reference, second.reference]
         assert shown(app)[theirs.reference][2] == "RED"
         assert cursor_reference(app) == second.reference
-        assert toasts(app) == [f"{theirs.reference} reassigned to you by a manager"]
+        assert notices == [f"{theirs.reference} reassigned to you by a manager"]
 
         # The screener's own new contact (saved from another copy) appears with no toast.
         clock.advance(timedelta(seconds=1))
         mine = create(manager, "scr")
         await wait_until(pilot, app, lambda rows: mine.reference in rows)
-        assert toasts(app) == [f"{theirs.reference} reassigned to you by a manager"]
+        assert notices == [f"{theirs.reference} reassigned to you by a manager"]
 
         # Taken away again: the row goes, the cursor stays on its contact.
         clock.advance(timedelta(seconds=1))
@@ -182,22 +194,38 @@ async def test_poll_reads_the_list_only_when_the_queue_moved(
     monkeypatch.setattr(live_table, "REFRESH_SECONDS", 3600.0)
     create(services, "scr")
     app = make_app(services)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = screen_of(app)
-        assert screen is not None
-        reads = screen.reads
-        screen.poll()
-        await settle(pilot)
-        assert screen.reads == reads
-        assert toasts(app) == []
+    notices = record_notices(app, monkeypatch)
+    statements: list[str] = []
 
-        clock.advance(timedelta(seconds=1))
-        added = create(services, "scr")
-        screen.poll()
-        await settle(pilot)
-        assert screen.reads == reads + 1
-        assert added.reference in shown(app)
-        screen.poll()
-        await settle(pilot)
-        assert screen.reads == reads + 1
+    def executed(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(services.engine, "before_cursor_execute", executed)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = screen_of(app)
+            assert screen is not None
+            statements.clear()
+            services.queue_signature()
+            signature_only = list(statements)
+            statements.clear()
+            screen.poll()
+            await settle(pilot)
+            assert statements == signature_only  # the queue signature, and nothing else
+            assert notices == []
+
+            clock.advance(timedelta(seconds=1))
+            added = create(services, "scr")
+            statements.clear()
+            screen.poll()
+            await settle(pilot)
+            # The queue moved: this screener's rows are read again.
+            assert len(statements) > len(signature_only)
+            assert added.reference in shown(app)
+            statements.clear()
+            screen.poll()
+            await settle(pilot)
+            assert statements == signature_only
+    finally:
+        event.remove(services.engine, "before_cursor_execute", executed)
