@@ -26,6 +26,7 @@ from mash_tui.domain.inputs import (
     PartnerCheckInput,
 )
 from mash_tui.domain.levels import Framework, load_builtin
+from mash_tui.domain.matching import ChildQuery
 from mash_tui.domain.states import Role
 from mash_tui.queries import detail as detail_queries
 from mash_tui.queries import lookups
@@ -38,7 +39,6 @@ from mash_tui.store.engine import session_factory
 from mash_tui.store.lock import writer_session
 from mash_tui.store.tables import (
     AuditEntry,
-    Child,
     Contact,
     Draft,
     HouseholdMember,
@@ -354,10 +354,12 @@ class Services:
         last_name: str,
         date_of_birth: date | None = None,
         nhs_number: str = "",
-    ) -> list[Child]:
-        """Children already known by identifier, or by name and date of birth."""
+        postcode: str = "",
+    ) -> list[lookups.ChildMatch]:
+        """Known children who may be the one typed, likeliest first, each with the reason."""
+        query = ChildQuery(first_name, last_name, date_of_birth, nhs_number, postcode)
         with self.read() as session:
-            return lookups.find_children(session, first_name, last_name, date_of_birth, nhs_number)
+            return lookups.find_children(session, query)
 
     def earlier_contacts(
         self,
