@@ -126,10 +126,12 @@ class ChildQuery:
         object.__setattr__(self, "post", keys["postcode_key"])
 
     def is_searchable(self) -> bool:
-        """Whether enough was typed to look: an identifier, or a surname with more."""
-        if self.nhs or (self.date_of_birth is not None and self.first):
+        """Whether enough was typed to look: an NHS number, or two of a first name, a
+        surname, a date of birth and a postcode (but not date of birth and postcode alone)."""
+        if self.nhs:
             return True
-        return bool(self.last) and bool(self.first or self.date_of_birth or self.post)
+        known = [bool(self.first), bool(self.last), self.date_of_birth is not None, bool(self.post)]
+        return sum(known) >= 2 and (self.first or self.last) != ""
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,12 @@ def _surname(q: ChildQuery, c: Candidate) -> tuple[int, str]:
         return 30, "surname starts with the letters typed"
     if q.last_sound and q.last_sound == c.last_sound:
         return 28, "surname sounds the same"
-    if _similar(q.last, c.last_key) or any(_similar(p, s) for p in q.parts for s in stored):
+    # A typo in the whole surname, in one part of it, or in its first part typed alone.
+    if (
+        _similar(q.last, c.last_key)
+        or any(_similar(p, s) for p in q.parts for s in stored)
+        or _similar(q.last, c.last_key[: len(q.last)])
+    ):
         return 24, "similar surname"
     return 0, ""
 
