@@ -343,10 +343,14 @@ class Services:
         with self.read() as session:
             return queue_queries.queue_signature(session)
 
-    def queue(self, *, assigned_to: str | None = None, limit: int = 2000) -> list[QueueRow]:
-        """Open contacts, nearest deadline first."""
+    def queue(
+        self, *, assigned_to: str | None = None, limit: int = 2000, repeats: bool = False
+    ) -> list[QueueRow]:
+        """Open contacts, nearest deadline first (with `repeats`: which are repeat contacts)."""
         with self.read() as session:
-            return queue_queries.queue(session, assigned_to=assigned_to, limit=limit)
+            return queue_queries.queue(
+                session, assigned_to=assigned_to, limit=limit, repeats=repeats
+            )
 
     def find_children(
         self,

@@ -35,7 +35,7 @@ class ChildMatch:
 
 
 # How many rows each way of looking may bring back before the ranking.
-PER_WAY = 200
+PER_WAY = 500
 _CANDIDATE_COLUMNS = (
     col(Child.id),
     col(Child.first_key),
@@ -80,8 +80,10 @@ def _ways(q: matching.ChildQuery) -> list[Any]:
             ways.append(
                 and_(col(Child.first_key) == q.first, _starts(col(Child.last_key), q.last[:2]))
             )
-    if q.date_of_birth is not None and first_like is not None:  # a surname changed
-        ways.append(and_(col(Child.date_of_birth) == q.date_of_birth, first_like))
+    if q.date_of_birth is not None and (q.first or q.last):
+        # Everyone born that day (a few hundred among a million children), ranked by name:
+        # a surname changed, a first name spelt another way.
+        ways.append(col(Child.date_of_birth) == q.date_of_birth)
     if q.post and (q.first or q.last):
         ways.append(col(Child.postcode_key) == q.post)
     return ways
@@ -94,10 +96,12 @@ def find_children(
     if not query.is_searchable():
         return []
     found: dict[int, matching.Candidate] = {}
+    connection = session.connection()  # plain rows: no ORM work for a few hundred candidates
     for way in _ways(query):
-        for row in session.execute(sa_select(*_CANDIDATE_COLUMNS).where(way).limit(PER_WAY)):
-            if row[0] not in found:
-                found[row[0]] = matching.Candidate(*row)
+        for row in connection.execute(sa_select(*_CANDIDATE_COLUMNS).where(way).limit(PER_WAY)):
+            child_id = int(row[0] or 0)
+            if child_id not in found:
+                found[child_id] = matching.Candidate(child_id, *row[1:])
     ranked = matching.rank(query, list(found.values()), limit)
     if not ranked:
         return []
