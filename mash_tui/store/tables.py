@@ -127,12 +127,13 @@ class Child(SQLModel, table=True):
     """A child known to the MASH; every contact about them points here."""
 
     __tablename__ = "children"
-    # The match keys (mash_tui.domain.matching) and one index per way a child is looked up.
+    # The match keys (mash_tui.domain.matching) and one index per way a child is looked up;
+    # the first-name keys ride along so a common surname's range is filtered in the index.
     __table_args__ = (
-        Index("ix_children_last_key", "last_key", "first_key"),
+        Index("ix_children_last_key", "last_key", "first_key", "first_sound"),
         Index("ix_children_first_key", "first_key", "last_key"),
-        Index("ix_children_last_tail_key", "last_tail_key"),
-        Index("ix_children_sound", "last_sound", "first_sound"),
+        Index("ix_children_last_tail_key", "last_tail_key", "first_key", "first_sound"),
+        Index("ix_children_sound", "last_sound", "first_sound", "first_key"),
         Index("ix_children_dob_first", "date_of_birth", "first_key"),
         Index("ix_children_postcode_key", "postcode_key"),
     )

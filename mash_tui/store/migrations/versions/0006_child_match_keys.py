@@ -35,10 +35,10 @@ COLUMNS = (
     ("postcode_key", 12),
 )
 INDEXES = (
-    ("ix_children_last_key", ["last_key", "first_key"]),
+    ("ix_children_last_key", ["last_key", "first_key", "first_sound"]),
     ("ix_children_first_key", ["first_key", "last_key"]),
-    ("ix_children_last_tail_key", ["last_tail_key"]),
-    ("ix_children_sound", ["last_sound", "first_sound"]),
+    ("ix_children_last_tail_key", ["last_tail_key", "first_key", "first_sound"]),
+    ("ix_children_sound", ["last_sound", "first_sound", "first_key"]),
     ("ix_children_dob_first", ["date_of_birth", "first_key"]),
     ("ix_children_postcode_key", ["postcode_key"]),
 )
