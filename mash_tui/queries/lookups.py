@@ -35,7 +35,7 @@ class ChildMatch:
 
 
 # How many rows each way of looking may bring back before the ranking.
-PER_WAY = 500
+PER_WAY = 200
 _CANDIDATE_COLUMNS = (
     col(Child.id),
     col(Child.first_key),
