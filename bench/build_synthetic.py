@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mash_tui.domain.matching import child_keys
 from mash_tui.runtime import Runtime
 
 END = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)  # the data set's "now" (a Tuesday)
@@ -89,21 +90,27 @@ def _children(rng: random.Random, count: int) -> Iterator[dict[str, Any]]:
     today = END.date()
     for n in range(1, count + 1):
         born = today - timedelta(days=rng.randint(0, 17 * 365))
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        gender = rng.choice("MF")
+        ethnicity = rng.choice(("WBRI", "WBRI", "WBRI", "APKN", "BAFR", "WOTH", "MWBC"))
+        address = f"{rng.randint(1, 200)} Synthetic Street"
+        postcode = f"MT{rng.randint(1, 19)} {rng.randint(1, 9)}AB"  # drawn in this order
         yield {
             "unique_id": f"CH{n:07d}",
-            "first_name": rng.choice(FIRST),
-            "last_name": rng.choice(LAST),
+            "first_name": first,
+            "last_name": last,
             "date_of_birth": born,
             "unborn": False,
             "expected_date": None,
-            "gender": rng.choice("MF"),
-            "ethnicity": rng.choice(("WBRI", "WBRI", "WBRI", "APKN", "BAFR", "WOTH", "MWBC")),
-            "address": f"{rng.randint(1, 200)} Synthetic Street",
-            "postcode": f"MT{rng.randint(1, 19)} {rng.randint(1, 9)}AB",
+            "gender": gender,
+            "ethnicity": ethnicity,
+            "address": address,
+            "postcode": postcode,
             "school": "",
             "nhs_number": "",
             "upn": "",
             "created_at": END - SPAN,
+            **child_keys(first, last, postcode),
         }
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from mash_tui import __version__
+from mash_tui.children_cli import register as register_children
 from mash_tui.cli_common import CliError, first_line, parse_date, printable
 from mash_tui.domain.states import Role
 from mash_tui.report_cli import register as register_reports
@@ -306,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     checkpoint.set_defaults(handler=cmd_audit_checkpoint)
 
     register_reports(sub)
+    register_children(sub)
     return parser
 
 

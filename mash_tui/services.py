@@ -26,6 +26,7 @@ from mash_tui.domain.inputs import (
     PartnerCheckInput,
 )
 from mash_tui.domain.levels import Framework, load_builtin
+from mash_tui.domain.matching import ChildQuery
 from mash_tui.domain.states import Role
 from mash_tui.queries import detail as detail_queries
 from mash_tui.queries import lookups
@@ -40,7 +41,6 @@ from mash_tui.store.lock import writer_session
 from mash_tui.store.row_changes import check_row_changes
 from mash_tui.store.tables import (
     AuditEntry,
-    Child,
     Contact,
     Draft,
     HouseholdMember,
@@ -360,10 +360,14 @@ class Services:
         with self.read() as session:
             return queue_queries.queue_signature(session)
 
-    def queue(self, *, assigned_to: str | None = None, limit: int = 2000) -> list[QueueRow]:
-        """Open contacts, nearest deadline first."""
+    def queue(
+        self, *, assigned_to: str | None = None, limit: int = 2000, repeats: bool = False
+    ) -> list[QueueRow]:
+        """Open contacts, nearest deadline first (with `repeats`: which are repeat contacts)."""
         with self.read() as session:
-            return queue_queries.queue(session, assigned_to=assigned_to, limit=limit)
+            return queue_queries.queue(
+                session, assigned_to=assigned_to, limit=limit, repeats=repeats
+            )
 
     def find_children(
         self,
@@ -371,10 +375,12 @@ class Services:
         last_name: str,
         date_of_birth: date | None = None,
         nhs_number: str = "",
-    ) -> list[Child]:
-        """Children already known by identifier, or by name and date of birth."""
+        postcode: str = "",
+    ) -> list[lookups.ChildMatch]:
+        """Known children who may be the one typed, likeliest first, each with the reason."""
+        query = ChildQuery(first_name, last_name, date_of_birth, nhs_number, postcode)
         with self.read() as session:
-            return lookups.find_children(session, first_name, last_name, date_of_birth, nhs_number)
+            return lookups.find_children(session, query)
 
     def earlier_contacts(
         self,

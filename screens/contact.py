@@ -73,6 +73,8 @@ class ContactHeader(Vertical):
         title = f"{c.reference}  {child.first_name} {child.last_name}"
         if detail.siblings:
             title += f"  (+{len(detail.siblings)} sibling contact{'s' if len(detail.siblings) > 1 else ''})"
+        if detail.repeats:
+            title += f"  REPEAT: {detail.repeats} earlier in 12 months"
         self.query_one("#ch-title", Literal).set_text(title)
         state = label_of(c.state)
         level = f"Level {c.level}" if c.level is not None else "no level yet"

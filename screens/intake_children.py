@@ -3,7 +3,6 @@ and each household member."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -21,6 +20,7 @@ from textual.widgets import (
 
 from mash_tui.domain import codes
 from mash_tui.domain.clock import parse_day
+from mash_tui.domain.matching import ChildQuery
 from mash_tui.messages import Edited
 from mash_tui.uistate import (
     age_text,
@@ -169,7 +169,7 @@ class ChildForm(ServiceCaller, Vertical):
     # ------------------------------------------------------------------ known children
     @on(Input.Changed)
     def _identity_changed(self, event: Input.Changed) -> None:
-        names = ("first_name", "last_name", "date_of_birth", "nhs_number")
+        names = ("first_name", "last_name", "date_of_birth", "nhs_number", "postcode")
         if event.input.id and event.input.id.split("-", 1)[1] in names:
             if self._lookup_timer is not None:
                 self._lookup_timer.stop()
@@ -189,9 +189,8 @@ class ChildForm(ServiceCaller, Vertical):
             dob = parse_day(p["date_of_birth"])
         except ValueError:
             dob = None
-        if not (
-            p["nhs_number"].strip() or (p["last_name"].strip() and (p["first_name"].strip() or dob))
-        ):
+        query = ChildQuery(p["first_name"], p["last_name"], dob, p["nhs_number"], p["postcode"])
+        if not query.is_searchable():
             self.matches, self.earlier = [], []
             self._show_matches()
             return
@@ -199,10 +198,7 @@ class ChildForm(ServiceCaller, Vertical):
         self.call_service(
             self._find,
             services,
-            p["first_name"],
-            p["last_name"],
-            dob,
-            p["nhs_number"],
+            query,
             ids,
             done=self._found,
             group=f"lookup-{self.index}",
@@ -210,11 +206,17 @@ class ChildForm(ServiceCaller, Vertical):
 
     @staticmethod
     def _find(
-        services: Services, first: str, last: str, dob: date | None, nhs: str, linked: list[int]
+        services: Services, query: ChildQuery, linked: list[int]
     ) -> tuple[list[Any], list[Any]]:
-        children = services.find_children(first, last, dob, nhs)
-        ids = list(dict.fromkeys([*linked, *(c.id for c in children if c.id is not None)]))
-        return children, services.earlier_contacts(ids)
+        found = services.find_children(
+            query.first_name,
+            query.last_name,
+            query.date_of_birth,
+            query.nhs_number,
+            query.postcode,
+        )
+        ids = list(dict.fromkeys([*linked, *(m.child.id for m in found if m.child.id is not None)]))
+        return found, services.earlier_contacts(ids)
 
     def _found(self, found: tuple[list[Any], list[Any]]) -> None:
         self.matches, self.earlier = found
@@ -228,17 +230,21 @@ class ChildForm(ServiceCaller, Vertical):
         box = self.query_one(f"#c{self.index}-matches", Vertical)
         box.remove_children()
         title = self.query_one(f"#c{self.index}-matches-title", Static)
-        candidates = [c for c in self.matches if c.id != self.linked_id]
+        candidates = [m for m in self.matches if m.child.id != self.linked_id]
         if candidates:
-            title.update(f"Known children who may be this child ({len(candidates)}):")
+            title.update(
+                f"Known children who may be this child ({len(candidates)}), likeliest first:"
+            )
             buttons = []
-            for child in candidates[:5]:
+            for match in candidates[:5]:
+                child = match.child
                 born = show_day(child.date_of_birth) or (
                     "unborn" if child.unborn else "DOB unknown"
                 )
                 label = (
                     f"Link {child.unique_id}: {child.first_name} {child.last_name}, "
                     f"{born} {age_text(child.date_of_birth, today)}".strip()
+                    + f" - {match.reason}"
                 )
                 buttons.append(Button(literal(label), name=str(child.id), classes="link small"))
             box.mount_all(buttons)
@@ -283,7 +289,7 @@ class ChildForm(ServiceCaller, Vertical):
             self._link(int(str(event.button.name)))
 
     def _link(self, child_id: int) -> None:
-        child = next((c for c in self.matches if c.id == child_id), None)
+        child = next((m.child for m in self.matches if m.child.id == child_id), None)
         if child is None:
             return
         self.linked_id = child_id

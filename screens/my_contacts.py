@@ -196,7 +196,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     @staticmethod
     def _load(services: Services, login: str, known: frozenset[str] | None, asked: int) -> Loaded:
         signature = services.queue_signature()  # first, so a later change moves it again
-        rows = services.queue(assigned_to=login)
+        rows = services.queue(assigned_to=login, repeats=True)
         comments = {}
         for row in rows:
             if is_returned(row.state):
@@ -231,6 +231,12 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         summary = f"{len(rows)} open contact{'s' if len(rows) != 1 else ''} assigned to you"
         if returned:
             summary += f"; {returned} returned by a manager (marked RETURNED)"
+        repeats = sum(1 for row in rows if row.repeats)
+        if repeats:
+            summary += (
+                f"; {repeats} about a child with an earlier contact in the 12 months before "
+                "(marked REPEAT)"
+            )
         if not rows:
             summary = "You have no open contacts. Press n to log a new one."
         self.query_one("#my-summary", Static).update(summary)
@@ -260,10 +266,18 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
             countdown_text(row.deadline_at, now, self.mash.warning_hours),
             Text(row.reference),
             Text(row.priority.upper()),
-            literal(row.child_name),
+            self._child_cell(row),
             Text(state, style="bold" if is_returned(row.state) else ""),
             Text(str(row.level) if row.level is not None else "-"),
         )
+
+    @staticmethod
+    def _child_cell(row: QueueRow) -> Text:
+        """The child's name as typed, marked REPEAT when they had a contact in the year before."""
+        cell = literal(row.child_name)
+        if row.repeats:
+            cell.append("  REPEAT", style="bold")
+        return cell
 
     def tick(self) -> None:
         """Once a second: new countdown text in the existing cells, nothing rebuilt."""

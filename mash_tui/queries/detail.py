@@ -19,9 +19,22 @@ from mash_tui.store.tables import (
     User,
 )
 
-__all__ = ["ContactDetail", "EarlierContact", "detail", "earlier_contacts", "get", "history"]
+__all__ = [
+    "ContactDetail",
+    "EarlierContact",
+    "detail",
+    "earlier_contacts",
+    "get",
+    "history",
+    "repeat_counts",
+]
 
 REPEAT_WINDOW = timedelta(days=365)
+
+
+def is_repeat(earlier_at: datetime, at: datetime) -> bool:
+    """An earlier contact makes one received `at` a repeat when it came in the 12 months before."""
+    return earlier_at <= at and at - earlier_at <= REPEAT_WINDOW
 
 
 @dataclass
@@ -49,6 +62,8 @@ class ContactDetail:
     transitions: list[Transition]
     siblings: list[Contact]
     user_names: dict[int, str] = field(default_factory=dict)
+    # Earlier contacts about the child in the 12 months before this one (0: not a repeat).
+    repeats: int = 0
 
     def name_of(self, user_id: int | None) -> str:
         return self.user_names.get(user_id, "") if user_id is not None else ""
@@ -94,7 +109,11 @@ def detail(session: Session, contact_id: int) -> ContactDetail:
             ).all()
         )
     names = {u.id: u.display_name for u in session.exec(select(User)).all() if u.id is not None}
-    return ContactDetail(contact, child, household, checks, moves, siblings, names)
+    assert contact.id is not None
+    repeats = repeat_counts(session, [(contact.id, contact.child_id, contact.received_at)])
+    return ContactDetail(
+        contact, child, household, checks, moves, siblings, names, repeats[contact.id]
+    )
 
 
 def history(session: Session, contact_id: int) -> list[AuditEntry]:
@@ -137,7 +156,31 @@ def earlier_contacts(
                 level=c.level,
                 next_step=c.next_step,
                 concern=c.concern,
-                within_12_months=now - c.received_at <= REPEAT_WINDOW,
+                within_12_months=is_repeat(c.received_at, now),
             )
         )
     return out
+
+
+def repeat_counts(
+    session: Session, contacts: Sequence[tuple[int, int, datetime]]
+) -> dict[int, int]:
+    """For each (contact id, child id, received at), how many earlier contacts about the
+    child came in the 12 months before it: the repeats the manager's detail lists."""
+    if not contacts:
+        return {}
+    children = sorted({child_id for _id, child_id, _at in contacts})
+    by_child: dict[int, list[tuple[int, datetime]]] = {}
+    stmt = select(col(Contact.child_id), col(Contact.id), col(Contact.received_at)).where(
+        col(Contact.child_id).in_(children)
+    )
+    for child_id, other_id, received_at in session.exec(stmt).all():
+        by_child.setdefault(child_id, []).append((int(other_id or 0), received_at))
+    return {
+        contact_id: sum(
+            1
+            for other_id, earlier_at in by_child.get(child_id, [])
+            if other_id != contact_id and is_repeat(earlier_at, at)
+        )
+        for contact_id, child_id, at in contacts
+    }

@@ -113,6 +113,8 @@ FIELD_LABELS: dict[str, str] = {
 # that only mirror the state); the stored entry keeps them for the hash chain.
 HIDDEN_FIELDS: frozenset[str] = frozenset(
     {"id", "version", "is_open", "updated_at", "created_at", "contact_id", "child_id", "family_id"}
+    # A child's match keys (mash_tui.domain.matching), derived from the names shown.
+    | {"first_key", "last_key", "last_tail_key", "first_sound", "last_sound", "postcode_key"}
 )
 
 # Fields whose values are codes from the shipped reference lists in codes.toml.

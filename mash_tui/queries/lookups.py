@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, true
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from mash_tui.domain import normal
+from mash_tui.domain import matching
 from mash_tui.store.tables import Child, Contact, Draft, User
 
 __all__ = [
+    "ChildMatch",
     "contact_key",
     "contacts_received",
     "drafts",
@@ -23,28 +25,89 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class ChildMatch:
+    """A known child who may be the one typed, with how well and why."""
+
+    child: Child
+    score: int
+    reason: str
+
+
+# How many rows each way of looking may bring back before the ranking.
+PER_WAY = 200
+_CANDIDATE_COLUMNS = (
+    col(Child.id),
+    col(Child.first_key),
+    col(Child.last_key),
+    col(Child.last_tail_key),
+    col(Child.first_sound),
+    col(Child.last_sound),
+    col(Child.date_of_birth),
+    col(Child.nhs_number),
+    col(Child.postcode_key),
+)
+
+
+def _starts(column: Any, key: str) -> Any:
+    low, high = matching.prefix_bounds(key)
+    return and_(column >= low, column < high)
+
+
+def _ways(q: matching.ChildQuery) -> list[Any]:
+    """One indexed condition per way a child may be found; each is one index range."""
+    ways: list[Any] = []
+    if q.nhs:
+        ways.append(col(Child.nhs_number) == q.nhs)
+    first_like = None
+    if q.first:
+        first_like = or_(
+            _starts(col(Child.first_key), q.first[: matching.PREFIX_MIN]),
+            col(Child.first_sound) == q.first_sound,
+        )
+    if q.last:
+        extra = first_like if first_like is not None else true()
+        if q.date_of_birth is not None and first_like is None:
+            extra = col(Child.date_of_birth) == q.date_of_birth
+        ways.append(and_(_starts(col(Child.last_key), q.last), extra))
+        parts = sorted({q.last, *q.parts})
+        ways.append(and_(col(Child.last_tail_key).in_(parts), extra))
+        if len(q.parts) > 1:
+            ways.append(and_(col(Child.last_key).in_(q.parts), extra))
+        if q.last_sound:
+            ways.append(and_(col(Child.last_sound) == q.last_sound, extra))
+        if q.first:  # a typo further into the surname
+            ways.append(
+                and_(col(Child.first_key) == q.first, _starts(col(Child.last_key), q.last[:2]))
+            )
+    if q.date_of_birth is not None and (q.first or q.last):
+        # Everyone born that day (a few hundred among a million children), ranked by name:
+        # a surname changed, a first name spelt another way.
+        ways.append(col(Child.date_of_birth) == q.date_of_birth)
+    if q.post and (q.first or q.last):
+        ways.append(col(Child.postcode_key) == q.post)
+    return ways
+
+
 def find_children(
-    session: Session,
-    first_name: str,
-    last_name: str,
-    date_of_birth: date | None = None,
-    nhs_number: str = "",
-) -> list[Child]:
-    """Children already known by identifier, or by name and date of birth."""
-    conditions: list[Any] = []
-    nhs = normal.nhs_number(nhs_number)
-    if nhs:
-        conditions.append(col(Child.nhs_number) == nhs)
-    if last_name.strip() and (first_name.strip() or date_of_birth):
-        name_match: list[Any] = [func.lower(Child.last_name) == last_name.strip().lower()]
-        if first_name.strip():
-            name_match.append(func.lower(Child.first_name) == first_name.strip().lower())
-        if date_of_birth is not None:
-            name_match.append(col(Child.date_of_birth) == date_of_birth)
-        conditions.append(and_(*name_match))
-    if not conditions:
+    session: Session, query: matching.ChildQuery, limit: int = 20
+) -> list[ChildMatch]:
+    """Children already known who may be the one typed, likeliest first, each with why."""
+    if not query.is_searchable():
         return []
-    return list(session.exec(select(Child).where(or_(*conditions)).limit(20)).all())
+    found: dict[int, matching.Candidate] = {}
+    connection = session.connection()  # plain rows: no ORM work for a few hundred candidates
+    for way in _ways(query):
+        for row in connection.execute(sa_select(*_CANDIDATE_COLUMNS).where(way).limit(PER_WAY)):
+            child_id = int(row[0] or 0)
+            if child_id not in found:
+                found[child_id] = matching.Candidate(child_id, *row[1:])
+    ranked = matching.rank(query, list(found.values()), limit)
+    if not ranked:
+        return []
+    ids = [m.child_id for m in ranked]
+    rows = {c.id: c for c in session.exec(select(Child).where(col(Child.id).in_(ids))).all()}
+    return [ChildMatch(rows[m.child_id], m.score, m.reason) for m in ranked]
 
 
 def has_users(session: Session) -> bool:

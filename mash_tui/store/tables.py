@@ -107,6 +107,16 @@ def _utc(**kw: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kw)
 
 
+def match_key_type(width: int) -> Any:
+    """A match key's column: compared byte by byte on both backends (PostgreSQL's "C"
+    collation, SQLite's own), so a prefix is one index range however the server sorts text."""
+    return String(width).with_variant(String(width, collation="C"), "postgresql")
+
+
+def _match_key(width: int) -> Any:
+    return Field(default="", sa_type=match_key_type(width))
+
+
 class User(SQLModel, table=True):
     """A person who logs in: the operating-system login maps to one record."""
 
@@ -137,7 +147,16 @@ class Child(SQLModel, table=True):
     """A child known to the MASH; every contact about them points here."""
 
     __tablename__ = "children"
-    __table_args__ = (Index("ix_children_name_dob", "last_name", "first_name", "date_of_birth"),)
+    # The match keys (mash_tui.domain.matching) and one index per way a child is looked up;
+    # the first-name keys ride along so a common surname's range is filtered in the index.
+    __table_args__ = (
+        Index("ix_children_last_key", "last_key", "first_key", "first_sound"),
+        Index("ix_children_first_key", "first_key", "last_key"),
+        Index("ix_children_last_tail_key", "last_tail_key", "first_key", "first_sound"),
+        Index("ix_children_sound", "last_sound", "first_sound", "first_key"),
+        Index("ix_children_dob_first", "date_of_birth", "first_key"),
+        Index("ix_children_postcode_key", "postcode_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     unique_id: str = Field(unique=True, max_length=40)
@@ -154,6 +173,13 @@ class Child(SQLModel, table=True):
     nhs_number: str = Field(default="", max_length=12, index=True)
     upn: str = Field(default="", max_length=13)
     created_at: datetime = _utc()
+    # Set from the columns above by matching.child_keys() wherever a child is written.
+    first_key: str = _match_key(200)
+    last_key: str = _match_key(200)
+    last_tail_key: str = _match_key(200)
+    first_sound: str = _match_key(40)
+    last_sound: str = _match_key(40)
+    postcode_key: str = _match_key(12)
 
 
 class Contact(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mash_tui.domain import normal, rules
+from mash_tui.domain import matching, normal, rules
 from mash_tui.domain.clock import ensure_utc
 from mash_tui.domain.deadlines import Priority, deadline_for
 from mash_tui.domain.errors import ValidationFailed
@@ -98,23 +98,28 @@ def _child(tx: Tx, data: ChildInput, user: User) -> Child:
         if child is None:
             raise ValidationFailed({"existing_child_id": "that child record no longer exists"})
         return child
+    first_name, last_name = data.first_name.strip() or "Unborn", data.last_name.strip()
+    postcode = data.postcode.strip().upper()
     child = new_row(
         Child,
         id=tx.new_id(Child),
         unique_id=f"CH{tx.next('child'):07d}",
-        first_name=data.first_name.strip() or "Unborn",
-        last_name=data.last_name.strip(),
+        first_name=first_name,
+        last_name=last_name,
         date_of_birth=None if data.unborn else data.date_of_birth,
         unborn=data.unborn,
         expected_date=data.expected_date if data.unborn else None,
         gender=data.gender,
         ethnicity=data.ethnicity,
         address=data.address,
-        postcode=data.postcode.strip().upper(),
+        postcode=postcode,
         school=data.school.strip(),
         nhs_number=normal.nhs_number(data.nhs_number),
         upn=data.upn.strip(),
         created_at=tx.now,
+        # The one place a child's match keys are made: every path that records a child
+        # (the app, the CLI, the import, the demo) comes through here.
+        **matching.child_keys(first_name, last_name, postcode),
     )
     tx.add(child)
     tx.created(user, "child", child)

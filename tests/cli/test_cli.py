@@ -22,6 +22,7 @@ COMMANDS = [
     ["users", "list"],
     ["users", "disable"],
     ["audit", "verify"],
+    ["children", "find"],
 ]
 
 

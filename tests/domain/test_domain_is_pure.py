@@ -12,6 +12,7 @@ MODULES = (
     "errors",
     "inputs",
     "levels",
+    "matching",
     "rules",
     "states",
     "widths",

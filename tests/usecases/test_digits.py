@@ -37,5 +37,5 @@ def test_one_nhs_number_typed_three_ways_is_one_stored_form(
         )
     found = services.find_children("", "", None, "9434765919")
     assert len(found) == 3
-    assert {child.nhs_number for child in found} == {"9434765919"}
+    assert {match.child.nhs_number for match in found} == {"9434765919"}
     assert len(services.find_children("", "", None, TYPED[2])) == 3

@@ -185,7 +185,7 @@ def test_earlier_contacts_flag_repeats_within_12_months(
         intake(clock, children=[ChildInput("x", "x", existing_child_id=old.child_id)]),
     )[0]
     found = services.find_children("amy", "SMITH", date(2017, 3, 4))
-    assert [c.id for c in found] == [old.child_id]
+    assert [m.child.id for m in found] == [old.child_id]
     earlier = services.earlier_contacts([old.child_id], exclude_contact_id=None)
     assert [(e.reference, e.within_12_months) for e in earlier] == [
         (recent.reference, True),
