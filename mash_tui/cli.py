@@ -114,9 +114,10 @@ def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
     from mash_tui.store.checkpoint import read_checkpoints
 
     services = rt.services()
-    services.require(current_login(), Role.MANAGER)
+    login = current_login()
+    services.require(login, Role.REPORTING)
     heads = read_checkpoints(Path(args.checkpoint)) if args.checkpoint else []
-    result = services.verify_audit(heads)
+    result = services.verify_audit(login, heads)
     if not result.ok:
         raise CliError(f"audit trail broken: {result.message}")
     print(result.message)
@@ -129,7 +130,7 @@ def cmd_audit_checkpoint(rt: Runtime, args: argparse.Namespace) -> int:
     if not args.file and not args.syslog:
         raise CliError("say where the checkpoint goes: --file FILE, --syslog, or both")
     services = rt.services()
-    services.require(current_login(), Role.MANAGER)
+    services.require(current_login(), Role.REPORTING)
     head = services.audit_head()
     if head is None:
         raise CliError("the audit trail is empty: nothing to checkpoint yet")

@@ -415,7 +415,7 @@ def test_a_later_drill_down_lists_what_the_report_counted(
     )
     f = services.record_decision("scr", w47["F"].id, f.version, decision)
     f = services.submit("scr", w47["F"].id, f.version)
-    services.authorise("mgr", w47["F"].id, f.version)
+    services.authorise("mgr", w47["F"].id, f.version, "Late: received on a Sunday night.")
     for key in keys:
         listed = drilldown(services, W47, key, as_at=summary.as_at)
         assert len(listed) == before[key], key

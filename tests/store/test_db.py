@@ -71,7 +71,7 @@ def test_upgrade_from_the_first_schema_keeps_data_and_guards_the_trail(
         upgrade(eng)
         assert current_revision(eng) == HEAD_REVISION
         assert [u.username for u in svc.list_users()] == ["mgr"]
-        assert svc.verify_audit().ok
+        assert svc.verify_audit("mgr").ok
         with pytest.raises(DatabaseError, match="append-only"), eng.begin() as conn:
             conn.execute(text("DELETE FROM audit_log"))
 

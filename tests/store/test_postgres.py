@@ -169,7 +169,7 @@ def test_instants_survive_a_server_in_another_time_zone(
     # A write from that session lands on the same instant too.
     d = create(elsewhere, "scr")
     assert services.get(cid(d)).received_at == clock.now() - timedelta(hours=1)
-    assert elsewhere.verify_audit().ok and services.verify_audit().ok
+    assert elsewhere.verify_audit("mgr").ok and services.verify_audit("mgr").ok
 
 
 @needs_postgres
@@ -239,7 +239,7 @@ def test_everyday_role_works_but_cannot_rewrite_the_audit_trail(
         c = authorised(svc)
         svc.amend("mgr", cid(c), c.version, {"concern": "Corrected"}, "typo in the concern")
         svc.record_export("mgr", "annex_a", {"rows": 1})
-        assert svc.verify_audit().ok
+        assert svc.verify_audit("mgr").ok
         monkeypatch.setenv("MASH_TUI_USER", "mgr")
         assert run(app_role, clock, capsys, "users", "add", "pal") == (
             0,
@@ -257,6 +257,6 @@ def test_everyday_role_works_but_cannot_rewrite_the_audit_trail(
                 app_engine.begin() as conn,
             ):
                 conn.execute(sa.text(statement))
-        assert svc.verify_audit().ok
+        assert svc.verify_audit("mgr").ok
     finally:
         app_engine.dispose()
