@@ -363,6 +363,11 @@ class Services:
         with self.read() as session:
             return detail_queries.get(session, contact_id)
 
+    def by_reference(self, reference: str) -> Contact:
+        """One contact by its reference, as people quote it."""
+        with self.read() as session:
+            return detail_queries.by_reference(session, reference)
+
     def detail(self, contact_id: int) -> ContactDetail:
         """The whole record with its related rows and the names of the people on it."""
         with self.read() as session:

@@ -100,3 +100,52 @@ def check_note(note: str, reasons: list[str]) -> dict[str, str]:
         why = "; ".join(reasons)
         return {"note": f"write a note for the record ({MIN_NOTE_CHARS} characters or more): {why}"}
     return {}
+
+
+# What each field a manager may amend is called, for the amend dialog and the CLI's help.
+AMENDABLE_LABELS: dict[str, str] = {
+    "concern": "Concern (the referrer's words)",
+    "referrer_name": "Referrer's name",
+    "referrer_agency": "Referrer's agency",
+    "referrer_role": "Referrer's role",
+    "referrer_phone": "Referrer's phone",
+    "referrer_email": "Referrer's email",
+    "source_code": "Contact source code (e.g. 2A)",
+    "factors": "Factors (codes separated by ';')",
+    "priority": "RAG priority (red, amber or green)",
+    "received_at": "Received (dd/mm/yyyy hh:mm)",
+    "level_rationale": "Level of Need rationale",
+    "next_step": "Next step (code, e.g. early_help)",
+    "analysis": "Analysis",
+    "sos_worried": "What are we worried about?",
+    "sos_working_well": "What's working well?",
+    "sos_needs_to_happen": "What needs to happen?",
+    "sos_scale": "Safety scale (0-10)",
+    "mismatch_justification": "Why the level and next step differ",
+    "referrer_informed_at": "Referrer told the outcome (dd/mm/yyyy hh:mm)",
+}
+
+
+def parse_amendment(name: str, text: str) -> object:
+    """A typed value for an amended field, from what a person typed (dd/mm/yyyy hh:mm for
+    times, a whole number for the safety scale, ';' between factor codes)."""
+    from mash_tui.domain.clock import parse_local
+
+    if name not in AMENDABLE_LABELS:
+        known = ", ".join(sorted(AMENDABLE_LABELS))
+        raise ValueError(f"'{name}' cannot be amended: choose one of {known}")
+    value = text.strip()
+    if name in ("received_at", "referrer_informed_at"):
+        return parse_local(value)
+    if name == "sos_scale":
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(
+                f"the safety scale is a whole number from 0 to 10, not '{value}'"
+            ) from None
+    if name == "factors":
+        return [part.strip() for part in value.split(";") if part.strip()]
+    if name in ("priority", "next_step"):
+        return value.lower()
+    return value
