@@ -12,6 +12,7 @@ MODULES = (
     "errors",
     "inputs",
     "levels",
+    "oversight",
     "rules",
     "states",
     "widths",
