@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from team_support import create
 
 from mash_tui.cli import main
-from mash_tui.domain.errors import PermissionDenied
 from mash_tui.domain.clock import FrozenClock
+from mash_tui.domain.errors import PermissionDenied
 from mash_tui.services import Services
 from mash_tui.store.tables import AuditEntry
 
