@@ -471,10 +471,10 @@ async def test_a_manager_amends_an_authorised_contact_from_its_detail(
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, AmendModal)
-        modal.query_one("#amend-field").value = "sos_scale"  # type: ignore[attr-defined]
+        modal.query_one("#amend-field").value = "sos_scale"
         await settle(pilot)
-        assert modal.query_one("#amend-value").value == "5"  # type: ignore[attr-defined]
-        modal.query_one("#amend-value").value = "3"  # type: ignore[attr-defined]
+        assert modal.query_one("#amend-value").value == "5"
+        modal.query_one("#amend-value").value = "3"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is modal  # no reason yet: refused inline, values kept
