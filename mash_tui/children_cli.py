@@ -8,7 +8,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from mash_tui.cli_common import CliError, parse_date, printable
-from mash_tui.config import current_login
 from mash_tui.domain import normal, rules
 from mash_tui.domain.matching import ChildQuery, split_name
 
@@ -54,7 +53,7 @@ def cmd_children_find(rt: Runtime, args: argparse.Namespace) -> int:
             "--dob or --postcode as known"
         )
     services = rt.services()
-    services.require(current_login())
+    services.require(rt.acting_login())
     found = services.find_children(first, last, args.dob, nhs, args.postcode)
     if args.format == "json":
         # ensure_ascii escapes every control character as well as the accents.

@@ -158,9 +158,10 @@ def cmd_audit_verify(rt: Runtime, args: argparse.Namespace) -> int:
     from mash_tui.store.checkpoint import read_checkpoints
 
     services = rt.services()
-    services.require(rt.acting_login(), Role.MANAGER)
+    login = rt.acting_login()
+    services.require(login, Role.REPORTING)
     heads = read_checkpoints(Path(args.checkpoint)) if args.checkpoint else []
-    result = services.verify_audit(heads)
+    result = services.verify_audit(login, heads)
     if not result.ok:
         raise CliError(f"audit trail broken: {result.message}")
     print(result.message)
@@ -173,7 +174,7 @@ def cmd_audit_checkpoint(rt: Runtime, args: argparse.Namespace) -> int:
     if not args.file and not args.syslog:
         raise CliError("say where the checkpoint goes: --file FILE, --syslog, or both")
     services = rt.services()
-    services.require(rt.acting_login(), Role.MANAGER)
+    services.require(rt.acting_login(), Role.REPORTING)
     head = services.audit_head()
     if head is None:
         raise CliError("the audit trail is empty: nothing to checkpoint yet")
@@ -190,6 +191,31 @@ def cmd_audit_checkpoint(rt: Runtime, args: argparse.Namespace) -> int:
         if part
     )
     print(f"audit checkpoint: entry {head.id}, hash {head.hash[:16]}..., written to {where}")
+    return 0
+
+
+def cmd_contacts_amend(rt: Runtime, args: argparse.Namespace) -> int:
+    """A manager's amendment of an authorised contact: fields, new values and the reason."""
+    from mash_tui.domain.oversight import parse_amendment
+
+    fields, values = args.field or [], args.value or []
+    if not fields:
+        raise CliError("say what to change: --field NAME --value TEXT (repeat for more fields)")
+    if len(fields) != len(values):
+        raise CliError(
+            f"give one --value for each --field ({len(fields)} field"
+            f"{'s' if len(fields) != 1 else ''}, {len(values)} value"
+            f"{'s' if len(values) != 1 else ''})"
+        )
+    changes = {name: parse_amendment(name, text) for name, text in zip(fields, values, strict=True)}
+    services = rt.services()
+    login = rt.acting_login()
+    services.require(login, Role.MANAGER)
+    contact = services.by_reference(args.reference)
+    assert contact.id is not None
+    amended = services.amend(login, contact.id, contact.version, changes, args.reason or "")
+    names = ", ".join(sorted(changes))
+    print(f"amended {amended.reference}: {names} (version {amended.version})")
     return 0
 
 
@@ -305,6 +331,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--syslog", action="store_true", help="also send the head to the system log"
     )
     checkpoint.set_defaults(handler=cmd_audit_checkpoint)
+
+    contacts_cmd = sub.add_parser("contacts", help="contacts by reference").add_subparsers(
+        metavar="ACTION", required=True
+    )
+    amend = contacts_cmd.add_parser(
+        "amend",
+        help="amend an authorised contact (managers; a reason is required)",
+        description="Change fields of an authorised contact. Each --field is paired with the "
+        "--value after it; the change, its before and after values and the reason go into the "
+        "contact's history. Times are dd/mm/yyyy hh:mm (UK time), factors are codes separated "
+        "by ';', the safety scale a whole number from 0 to 10.",
+    )
+    amend.add_argument("reference", help="the contact's reference, e.g. MASH-0000123")
+    amend.add_argument(
+        "--field",
+        action="append",
+        metavar="NAME",
+        help="a field to change, e.g. concern, sos_scale, next_step (repeatable)",
+    )
+    amend.add_argument(
+        "--value", action="append", metavar="TEXT", help="its new value (one per --field)"
+    )
+    amend.add_argument("--reason", metavar="TEXT", required=True, help="why it is amended")
+    amend.set_defaults(handler=cmd_contacts_amend)
 
     register_reports(sub)
     register_children(sub)

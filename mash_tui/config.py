@@ -10,6 +10,7 @@ from platformdirs import user_data_path
 
 if TYPE_CHECKING:
     from mash_tui.domain.deadlines import DeadlinePolicy
+    from mash_tui.domain.oversight import OversightPolicy
 
 APP_NAME = "mash-tui"
 ENV_DATABASE_URL = "MASH_TUI_DATABASE_URL"
@@ -80,5 +81,18 @@ def deadline_policy() -> DeadlinePolicy:
         raise ValueError(f"{settings_path()}: [deadlines] must be a table")
     try:
         return DeadlinePolicy.from_mapping(table)
+    except ValueError as exc:
+        raise ValueError(f"{settings_path()}: {exc}") from exc
+
+
+def oversight_policy() -> OversightPolicy:
+    """Who may authorise whose decision, from the [oversight] table of settings.toml."""
+    from mash_tui.domain.oversight import OversightPolicy
+
+    table = load_settings().get("oversight", {})
+    if not isinstance(table, dict):
+        raise ValueError(f"{settings_path()}: [oversight] must be a table")
+    try:
+        return OversightPolicy.from_mapping(table)
     except ValueError as exc:
         raise ValueError(f"{settings_path()}: {exc}") from exc

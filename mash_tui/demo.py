@@ -30,6 +30,7 @@ from mash_tui.usecases import oversight, screening, users
 if TYPE_CHECKING:
     from mash_tui.services import Services
     from mash_tui.store.tables import Contact
+    from mash_tui.usecases.tx import Tx
 
 __all__ = ["DEMO_USERS", "generate"]
 
@@ -151,7 +152,8 @@ def _play(
             if name == "consent":
                 screening.record_consent(tx, ref.screener, cid, version, ref.consent)
             elif name == "override":
-                oversight.authorise_override(tx, ref.manager, cid, version)
+                note = _note(tx, contact, override=True)
+                oversight.authorise_override(tx, ref.manager, cid, version, note)
                 tally.overrides += 1
             elif name == "level":
                 choice = LevelInput(ref.level, ref.level_rationale)
@@ -166,7 +168,7 @@ def _play(
                 oversight.return_contact(tx, ref.manager, cid, version, ref.return_comment)
                 tally.returned += 1
             elif name == "authorise":
-                oversight.authorise(tx, ref.manager, cid, version)
+                oversight.authorise(tx, ref.manager, cid, version, _note(tx, contact))
                 tally.late += int(at - ref.received > timedelta(hours=24))
             elif name == "inform":
                 oversight.record_referrer_informed(tx, ref.screener, cid, version)
@@ -174,6 +176,22 @@ def _play(
                 raise AssertionError(name)
             final[cid] = contact.state
     return final
+
+
+def _note(tx: Tx, contact: Contact, *, override: bool = False) -> str:
+    """The demo manager's note: always where the rules require one, else on every fourth."""
+    from mash_tui import demo_texts
+
+    assert contact.id is not None
+    pick = contact.id
+    reasons = oversight.note_reasons(tx, contact, override=override)
+    if override:
+        return demo_texts.OVERRIDE_NOTES[pick % 2] if reasons or pick % 4 == 0 else ""
+    if reasons and not reasons[0].startswith("Level "):  # late: the note is the breach reason
+        return demo_texts.LATE_NOTES[pick % len(demo_texts.LATE_NOTES)]
+    if reasons:
+        return demo_texts.MISMATCH_NOTES[pick % len(demo_texts.MISMATCH_NOTES)]
+    return demo_texts.ROUTINE_NOTES[pick % 2] if pick % 4 == 0 else ""
 
 
 def _n(count: int, singular: str, plural: str | None = None) -> str:

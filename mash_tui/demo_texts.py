@@ -275,6 +275,25 @@ MISMATCH_REASONS = (
     "The needs appear lower than the level suggests, but the referrer holds information we "
     "could not verify today, so we are taking the more cautious route until it is checked.",
 )
+# Demo managers' oversight notes: on late decisions (the breach reason), on a level and
+# next step that differ, and now and then on an ordinary authorisation.
+LATE_NOTES = (
+    "Late because the police check came back the next morning; the decision stands.",
+    "Breach: two screeners were off sick and Red contacts were taken first. Agreed.",
+    "Late: we waited for the school to confirm attendance before deciding. Agreed.",
+)
+MISMATCH_NOTES = (
+    "I have read the justification for the lighter response and agree with it.",
+    "The level and next step differ for the reasons given; I am content with the plan.",
+)
+ROUTINE_NOTES = (
+    "Agreed: analysis covers the earlier contacts and consent is clearly recorded.",
+    "Agreed. Please make sure the referrer hears the outcome today.",
+)
+OVERRIDE_NOTES = (
+    "Sharing without consent is proportionate to the risk described; agreed.",
+    "Agreed: asking the father first would have put the child at greater risk.",
+)
 RETURN_COMMENTS = (
     "Please add what the police check showed to the analysis before I authorise.",
     "The level rationale does not mention the earlier contacts; please address them.",

@@ -39,6 +39,7 @@ COLUMNS: tuple[str, ...] = (
     "consent_rationale",
     "override_authorised_by",
     "override_authorised_at",
+    "override_note",
     "level",
     "level_rationale",
     "next_step",
@@ -52,6 +53,7 @@ COLUMNS: tuple[str, ...] = (
     "decided_at",
     "authorised_by",
     "authorised_at",
+    "authorisation_note",
     "referrer_informed_at",
 )
 REQUIRED: tuple[str, ...] = (

@@ -14,12 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mash_tui.domain.errors import ImportFailed, MashError
+from mash_tui.domain.errors import ImportFailed, MashError, ValidationFailed
 from mash_tui.domain.states import Role, is_manager
 from mash_tui.import_columns import COLUMNS, REQUIRED, SHARED
 from mash_tui.import_rows import (
@@ -256,7 +257,7 @@ def _write_batch(
                 )
                 for contact, child_row in zip(contacts, family.rows, strict=True):
                     row = child_row
-                    _history(tx, contact, row, now)
+                    _history(tx, contact, row, now, importer)
                     assert contact.id is not None
                     tx.at(now).audit(
                         importer,
@@ -309,19 +310,38 @@ def _column_of(exc: MashError) -> str:
     return mapping.get(field_name, WHOLE_ROW)
 
 
-def _history(tx: Tx, contact: Contact, row: Row, now: datetime) -> None:
+@contextmanager
+def _note_column(column: str) -> Iterator[None]:
+    """Name the file's note column when the manager's note a rule requires is missing."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        if "note" not in exc.errors:
+            raise
+        raise ValidationFailed({column: exc.errors["note"]}) from None
+
+
+def _history(tx: Tx, contact: Contact, row: Row, now: datetime, importer: str) -> None:
     """Replay one contact's recorded steps at the instants the file gives."""
     assert contact.id is not None
     cid = contact.id
     screener = row.get("screener")
     decider = row.get("decided_by") or screener
+    if decider != screener and contact.assigned_to_id is not None:
+        # Someone other than the screener who logged it screened it: the history had it
+        # handed over, so the importing manager hands it over too (audited), as the rule
+        # "a screener changes only their own contacts" needs.
+        oversight.reassign(tx, importer, cid, contact.version, decider)
     later = [t for t in (row.override_at, row.decided_at) if t is not None]
     if row.consent is not None:
         at = min(later, default=now)
         screening.record_consent(tx.at(at), decider, cid, contact.version, row.consent)
     if row.override_at is not None:
         manager = row.get("override_authorised_by")
-        oversight.authorise_override(tx.at(row.override_at), manager, cid, contact.version)
+        with _note_column("override_note"):
+            oversight.authorise_override(
+                tx.at(row.override_at), manager, cid, contact.version, row.get("override_note")
+            )
     if row.level is not None:
         at = row.decided_at or now
         screening.set_level(tx.at(at), decider, cid, contact.version, row.level)
@@ -332,6 +352,13 @@ def _history(tx: Tx, contact: Contact, row: Row, now: datetime) -> None:
         screening.submit(tx, decider, cid, contact.version)
     if row.authorised_at is not None:
         manager = row.get("authorised_by")
-        oversight.authorise(tx.at(row.authorised_at), manager, cid, contact.version)
+        with _note_column("authorisation_note"):
+            oversight.authorise(
+                tx.at(row.authorised_at),
+                manager,
+                cid,
+                contact.version,
+                row.get("authorisation_note"),
+            )
     if row.informed_at is not None:
         oversight.record_referrer_informed(tx.at(row.informed_at), decider, cid, contact.version)

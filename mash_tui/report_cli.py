@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from mash_tui.cli_common import CliError
 from mash_tui.domain.clock import OutOfRange, parse_day
+from mash_tui.domain.states import Role
 
 if TYPE_CHECKING:
     from mash_tui.runtime import Runtime
@@ -106,7 +107,7 @@ def cmd_report_weekly(rt: Runtime, args: argparse.Namespace) -> int:
         raise CliError("xlsx needs a file: add --output PATH")
     services = rt.services()
     login = rt.acting_login()
-    services.identify(login)
+    services.require(login, Role.REPORTING)
     now = services.clock.now()
     try:
         week = IsoWeek.parse(args.week) if args.week else IsoWeek.containing(now).shift(-1)
@@ -162,7 +163,7 @@ def cmd_export_annex_a(rt: Runtime, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     services = rt.services()
     login = rt.acting_login()
-    services.identify(login)
+    services.require(login, Role.REPORTING)
     rows = annex_a_rows(services, first, last)
     if not rows:
         raise CliError(

@@ -1,5 +1,5 @@
 """Provides the one composition root: settings -> engine and migrations -> framework ->
-deadline policy -> services.
+deadline and oversight policies -> services.
 
 The app, every command-line command and the benchmarks build what they run on here and
 nowhere else, so the council's settings (timescales, warning window, target) cannot be
@@ -12,7 +12,14 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from mash_tui.config import ENV_THRESHOLDS, ENV_USER, current_login, database_url, deadline_policy
+from mash_tui.config import (
+    ENV_THRESHOLDS,
+    ENV_USER,
+    current_login,
+    database_url,
+    deadline_policy,
+    oversight_policy,
+)
 from mash_tui.domain.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
@@ -20,6 +27,7 @@ if TYPE_CHECKING:
 
     from mash_tui.domain.deadlines import DeadlinePolicy
     from mash_tui.domain.levels import Framework
+    from mash_tui.domain.oversight import OversightPolicy
     from mash_tui.services import Services
 
 
@@ -39,6 +47,7 @@ class Runtime:
         engine: Engine | None = None,
         framework: Framework | None = None,
         policy: DeadlinePolicy | None = None,
+        oversight: OversightPolicy | None = None,
     ) -> None:
         self.database = database
         self.thresholds = thresholds
@@ -46,6 +55,7 @@ class Runtime:
         self._engine = engine
         self._framework = framework
         self._policy = policy
+        self._oversight = oversight
         self._services: Services | None = None
         self._acting: str | None = None
 
@@ -57,6 +67,7 @@ class Runtime:
             engine=services.engine,
             framework=services.framework,
             policy=services.policy,
+            oversight=services.oversight,
         )
         runtime._services = services
         return runtime
@@ -135,14 +146,26 @@ class Runtime:
                 raise StartupError(str(exc)) from exc
         return self._policy
 
+    def oversight(self) -> OversightPolicy:
+        """Who may authorise whose decision, from the council's settings.toml ([oversight])."""
+        if self._oversight is None:
+            try:
+                self._oversight = oversight_policy()
+            except ValueError as exc:
+                raise StartupError(str(exc)) from exc
+        return self._oversight
+
     def services(self) -> Services:
         """The facade every front end calls, built over the parts above."""
         if self._services is None:
             from mash_tui.services import Services
 
             policy = self.policy()
+            oversight = self.oversight()
             framework = self.framework()
-            self._services = Services(self.engine(), self.clock, policy=policy, framework=framework)
+            self._services = Services(
+                self.engine(), self.clock, policy=policy, framework=framework, oversight=oversight
+            )
         return self._services
 
 

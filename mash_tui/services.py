@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from mash_tui.domain import rules
@@ -27,6 +28,7 @@ from mash_tui.domain.inputs import (
 )
 from mash_tui.domain.levels import Framework, load_builtin
 from mash_tui.domain.matching import ChildQuery
+from mash_tui.domain.oversight import OversightPolicy
 from mash_tui.domain.states import Role
 from mash_tui.queries import detail as detail_queries
 from mash_tui.queries import lookups
@@ -36,7 +38,7 @@ from mash_tui.queries.queue import QueueRow
 from mash_tui.store.audit import AuditCheck, verify_chain
 from mash_tui.store.audit_rows import contact_differences
 from mash_tui.store.checkpoint import Head, against_checkpoints, read_head
-from mash_tui.store.engine import session_factory
+from mash_tui.store.engine import is_read_only_error, session_factory
 from mash_tui.store.lock import writer_session
 from mash_tui.store.row_changes import check_row_changes
 from mash_tui.store.tables import (
@@ -70,11 +72,13 @@ class Services:
         clock: Clock | None = None,
         policy: DeadlinePolicy | None = None,
         framework: Framework | None = None,
+        oversight: OversightPolicy | None = None,
     ) -> None:
         self.engine = engine
         self.clock: Clock = clock or SystemClock()
         self.policy = policy or DeadlinePolicy()
         self.framework = framework or load_builtin()
+        self.oversight = oversight or OversightPolicy()
         self._sessions = session_factory(engine)
 
     # ------------------------------------------------------------------ sessions
@@ -95,7 +99,11 @@ class Services:
         """Several acts in one transaction, each at a chosen instant in a named person's name."""
         now = at if at is not None else self.clock.now()
         with unit_of_work(
-            self._sessions, now=now, policy=self.policy, framework=self.framework
+            self._sessions,
+            now=now,
+            policy=self.policy,
+            framework=self.framework,
+            oversight=self.oversight,
         ) as tx:
             yield tx
 
@@ -169,10 +177,37 @@ class Services:
                 staged.discard()
             raise
 
-    def verify_audit(self, checkpoints: Sequence[Head] = ()) -> AuditCheck:
+    def verify_audit(self, actor: str, checkpoints: Sequence[Head] = ()) -> AuditCheck:
         """Walk the chain; report the first entry altered, inserted or removed, (given
         checkpoints kept outside the database) a trail cut short or rewritten since, and
-        any contact whose row was changed without an audit entry."""
+        any contact whose row was changed without an audit entry.
+
+        A manager or reporting officer asks, and the check is audited in their name; on a
+        read-only copy (an inspector's snapshot) it still answers and says it was not recorded.
+        """
+        self.require(actor, Role.REPORTING)
+        result = self._check_chain(checkpoints)
+        detail = {"ok": result.ok, "entries": result.entries, "checkpoints": len(checkpoints)}
+        try:
+            with self.unit_of_work() as tx:
+                users.record_audit_check(tx, actor, detail, "" if result.ok else result.message)
+        except DBAPIError as exc:
+            # The answer still stands. A trail found damaged may refuse the entry (a forged
+            # row where the next one goes): the answer already says what is wrong with it.
+            if not result.ok:
+                return result
+            if not is_read_only_error(exc):
+                raise
+            return AuditCheck(
+                result.ok,
+                result.entries,
+                result.first_bad_id,
+                f"{result.message} (this check is not recorded in the trail: "
+                "the database is read-only)",
+            )
+        return result
+
+    def _check_chain(self, checkpoints: Sequence[Head]) -> AuditCheck:
         with self.read() as session:
             result = verify_chain(session)
             if not result.ok:
@@ -294,15 +329,26 @@ class Services:
             return screening.submit(tx, actor, contact_id, version)
 
     # ------------------------------------------------------------------ oversight
-    def authorise_override(self, actor: str, contact_id: int, version: int) -> Contact:
-        """A manager agrees to share without consent, on the recorded rationale."""
+    def authorise_override(
+        self, actor: str, contact_id: int, version: int, note: str = ""
+    ) -> Contact:
+        """A manager agrees to share without consent, on the recorded rationale, with a note
+        (required when the contact is late)."""
         with self.unit_of_work() as tx:
-            return oversight.authorise_override(tx, actor, contact_id, version)
+            return oversight.authorise_override(tx, actor, contact_id, version, note)
 
-    def authorise(self, actor: str, contact_id: int, version: int, comment: str = "") -> Contact:
-        """A manager agrees the decision; the contact leaves the MASH and its clock stops."""
+    def authorise(self, actor: str, contact_id: int, version: int, note: str = "") -> Contact:
+        """A manager agrees the decision; the contact leaves the MASH and its clock stops.
+        The manager's note is required when it is late or its level and next step differ."""
         with self.unit_of_work() as tx:
-            return oversight.authorise(tx, actor, contact_id, version, comment)
+            return oversight.authorise(tx, actor, contact_id, version, note)
+
+    def note_reasons(self, contact: Contact, *, override: bool = False) -> list[str]:
+        """Why a manager's note is required to authorise this contact (or its override) now,
+        so a dialog can say so before the manager types; empty when the note is optional."""
+        return oversight.reasons_for(
+            contact, self.framework, self.policy, self.clock.now(), override=override
+        )
 
     def return_contact(self, actor: str, contact_id: int, version: int, comment: str) -> Contact:
         """Send a contact back to its screener with the manager's comment."""
@@ -333,6 +379,11 @@ class Services:
         """One contact as stored."""
         with self.read() as session:
             return detail_queries.get(session, contact_id)
+
+    def by_reference(self, reference: str) -> Contact:
+        """One contact by its reference, as people quote it."""
+        with self.read() as session:
+            return detail_queries.by_reference(session, reference)
 
     def detail(self, contact_id: int) -> ContactDetail:
         """The whole record with its related rows and the names of the people on it."""

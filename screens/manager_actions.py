@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Select, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 
-from mash_tui.domain.errors import first_line
+from mash_tui.domain.errors import ValidationFailed, first_line
+from mash_tui.domain.oversight import AMENDABLE_LABELS, parse_amendment
 from mash_tui.domain.states import ConsentOutcome, needs_override
-from mash_tui.widgets import ConfirmModal, Literal, ServiceCaller, literal
+from mash_tui.widgets import Literal, ServiceCaller, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
@@ -78,6 +79,145 @@ class ReturnModal(ServiceCaller, ModalScreen[bool]):
         box.update(literal(first_line(exc)))
         box.display = True
         self.query_one("#return-text", TextArea).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def note_rule(reasons: list[str]) -> str:
+    """The line above the note box: whether a note is required, and why, in plain words."""
+    if reasons:
+        return "A note is required because " + "; ".join(reasons) + "."
+    return "A note is optional here: add one if there is anything the record should say."
+
+
+class NoteModal(ServiceCaller, ModalScreen[bool]):
+    """Authorise a decision or a consent override with the manager's note for the record.
+
+    The question is shown in full, the rule for the note inline above the box (required
+    when late or when the level and next step differ), and a refusal inline below it, so
+    the note typed is never lost.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "send", "Authorise"),
+    ]
+
+    def __init__(
+        self,
+        question: str,
+        reasons: list[str],
+        yes: str,
+        send: Callable[[str], Any],
+    ) -> None:
+        super().__init__(classes="modal")
+        self.question = question
+        self.reasons = reasons
+        self.yes = yes
+        self.send = send
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(self.question, classes="dialog-text", markup=False)
+            yield Static(note_rule(self.reasons), id="note-rule", markup=False)
+            yield TextArea(id="note-text")
+            yield Static("", id="note-error", classes="field-error-inline", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes} (Ctrl+S)", id="send", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note-error").display = False
+        self.query_one("#note-text", TextArea).focus()
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        note = self.query_one("#note-text", TextArea).text
+        self.call_service(self.send, note, done=self._sent, failed=self._refused)
+
+    def _sent(self, _result: Any) -> None:
+        self.dismiss(True)
+
+    def _refused(self, exc: BaseException) -> None:
+        message = (
+            exc.errors.get("note", first_line(exc))
+            if isinstance(exc, ValidationFailed)
+            else first_line(exc)
+        )
+        box = self.query_one("#note-error", Static)
+        box.update(literal(message))
+        box.display = True
+        self.query_one("#note-text", TextArea).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class AmendModal(ServiceCaller, ModalScreen[bool]):
+    """Amend one field of an authorised contact, with the reason the history keeps."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "send", "Amend"),
+    ]
+
+    def __init__(
+        self,
+        target: Target,
+        current: Callable[[str], str],
+        send: Callable[[str, Any, str], Any],
+    ) -> None:
+        super().__init__(classes="modal")
+        self.target = target
+        self.current = current
+        self.send = send
+
+    def compose(self) -> ComposeResult:
+        options = [(label, name) for name, label in AMENDABLE_LABELS.items()]
+        with Vertical(classes="dialog wide"):
+            yield Static(f"Amend {self.target.reference} (authorised)", classes="dialog-title")
+            yield Select(options, prompt="Choose what to change", id="amend-field")
+            yield Input(placeholder="New value", id="amend-value")
+            yield Static("Why is it amended? (kept in the history)", markup=False)
+            yield Input(placeholder="Reason", id="amend-reason")
+            yield Static("", id="amend-error", classes="field-error-inline", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Amend (Ctrl+S)", id="send", variant="warning")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#amend-error").display = False
+        self.query_one("#amend-field", Select).focus()
+
+    @on(Select.Changed, "#amend-field")
+    def _field_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.query_one("#amend-value", Input).value = self.current(event.value)
+
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        name = self.query_one("#amend-field", Select).value
+        if not isinstance(name, str):
+            self._refused(ValueError("choose what to change"))
+            return
+        try:
+            value = parse_amendment(name, self.query_one("#amend-value", Input).value)
+        except ValueError as exc:
+            self._refused(exc)
+            return
+        reason = self.query_one("#amend-reason", Input).value
+        self.call_service(self.send, name, value, reason, done=self._sent, failed=self._refused)
+
+    def _sent(self, _result: Any) -> None:
+        self.dismiss(True)
+
+    def _refused(self, exc: BaseException) -> None:
+        box = self.query_one("#amend-error", Static)
+        box.update(literal(first_line(exc)))
+        box.display = True
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -213,25 +353,24 @@ class ManagerActions(ServiceCaller):
         )
 
     def _confirm_authorise(self, contact: Any, target: Target) -> None:
-        """Show what is being authorised, so nobody approves a decision they have not read."""
+        """Show what is being authorised, so nobody approves a decision they have not read,
+        with the box for the manager's note and whether the rules require one."""
         services = self.mash.services
         login = self._login()
         if services is None or login is None:
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.call_service(
-                    services.authorise,
-                    login,
-                    target.id,
-                    contact.version,  # exactly the version shown in the question
-                    done=self._done(f"{target.reference} authorised: it has left the MASH."),
-                    failed=self._refused,
-                )
+        def send(note: str) -> Any:
+            # Exactly the version shown in the question.
+            return services.authorise(login, target.id, contact.version, note)
 
+        def closed(sent: bool | None) -> None:
+            if sent:
+                self._done(f"{target.reference} authorised: it has left the MASH.")(None)
+
+        reasons = services.note_reasons(contact)
         self.mash.push_screen(
-            ConfirmModal(decision_summary(contact), yes="Authorise", no="Cancel"), answered
+            NoteModal(decision_summary(contact), reasons, "Authorise", send), closed
         )
 
     def action_return(self) -> None:
@@ -274,20 +413,47 @@ class ManagerActions(ServiceCaller):
             f"Rationale: {contact.override_rationale}"
         )
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.call_service(
-                    services.authorise_override,
-                    login,
-                    target.id,
-                    contact.version,
-                    done=self._done(f"Consent override on {target.reference} authorised."),
-                    failed=self._refused,
-                )
+        def send(note: str) -> Any:
+            return services.authorise_override(login, target.id, contact.version, note)
 
-        self.mash.push_screen(
-            ConfirmModal(question, yes="Authorise override", no="Cancel"), answered
-        )
+        def closed(sent: bool | None) -> None:
+            if sent:
+                self._done(f"Consent override on {target.reference} authorised.")(None)
+
+        reasons = services.note_reasons(contact, override=True)
+        self.mash.push_screen(NoteModal(question, reasons, "Authorise override", send), closed)
+
+    def action_amend(self) -> None:
+        ready = self._ready()
+        if ready is None:
+            return
+        services, _login, target = ready
+        self.call_service(services.get, target.id, done=lambda c: self._amend(c, target))
+
+    def _amend(self, contact: Any, target: Target) -> None:
+        services = self.mash.services
+        login = self._login()
+        if services is None or login is None:
+            return
+
+        def current(name: str) -> str:
+            from mash_tui.domain.clock import format_local
+
+            value: Any = getattr(contact, name, "")
+            if name == "factors":
+                return "; ".join(value or [])
+            if name in ("received_at", "referrer_informed_at"):
+                return format_local(value) if value else ""
+            return "" if value is None else str(value)
+
+        def send(name: str, value: Any, reason: str) -> Any:
+            return services.amend(login, target.id, contact.version, {name: value}, reason)
+
+        def closed(sent: bool | None) -> None:
+            if sent:
+                self._done(f"{target.reference} amended.")(None)
+
+        self.mash.push_screen(AmendModal(target, current, send), closed)
 
     def action_reassign(self) -> None:
         ready = self._ready()

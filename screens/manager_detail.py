@@ -99,7 +99,8 @@ def _entry(entry: AuditEntry, loaded: Loaded) -> tuple[Text, Text]:
         body.append("\n")
     reason = str(entry.reason or "").strip()
     if reason and reason not in {str(v).strip() for v in (entry.after or {}).values()}:
-        body.append("Reason: " if entry.action == "amend" else "Comment: ", style="bold")
+        words = {"amend": "Reason: ", "authorise": "Manager's note: "}
+        body.append(words.get(entry.action, "Comment: "), style="bold")
         body.append(reason)
         body.append("\n")
     if not body.plain:
@@ -118,6 +119,7 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
         Binding("t", "return", "Return"),
         Binding("o", "override", "Override"),
         Binding("g", "reassign", "Reassign"),
+        Binding("m", "amend", "Amend"),
         Binding("r", "reload", "Refresh"),
     ]
 
@@ -251,6 +253,7 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
                     if c.override_authorised_by_id
                     else ("NOT YET - needs a manager" if needs_override(c.consent_outcome) else ""),
                 ),
+                ("Manager's note on the override", c.override_note),
             ],
             "level": [
                 ("Level", c.level),
@@ -279,6 +282,13 @@ class ManagerDetailScreen(ManagerActions, Screen[None]):
                     f"{format_local(c.authorised_at)} by {d.name_of(c.authorised_by_id)}"
                     if c.authorised_at
                     else "not yet",
+                ),
+                ("Manager's note", c.authorisation_note),
+                (
+                    "Separation of duties",
+                    "AUTHORISED BY THE PERSON WHO DECIDED (allowed by the council's settings)"
+                    if c.self_authorised
+                    else "",
                 ),
                 ("Returned with", c.return_comment),
                 ("Referrer told", format_local(c.referrer_informed_at)),

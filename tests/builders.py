@@ -17,6 +17,9 @@ OVERRIDE_RATIONALE = (
     "with police and health is needed to judge the risk of significant harm today"
 )
 
+# The manager's note a fixture writes when the rules require one (a late decision).
+LATE_NOTE = "Late: the duty team was short that day; decision checked and agreed."
+
 STEP_LEVEL = {
     "nfa": 1,
     "advice": 2,
@@ -85,7 +88,8 @@ def make_contact(
                 rationale=OVERRIDE_RATIONALE,
             )
             c = services.record_consent("scr", made.id, c.version, override)
-            c = services.authorise_override("mgr", made.id, c.version)
+            note = LATE_NOTE if services.note_reasons(c, override=True) else ""
+            c = services.authorise_override("mgr", made.id, c.version, note)
     if step is not None:
         level = STEP_LEVEL[step]
         c = services.set_level(
@@ -103,7 +107,9 @@ def make_contact(
         c = services.submit("scr", made.id, c.version)
     if authorised is not None:
         clock.set(authorised)
-        services.authorise("mgr", made.id, c.version)
+        # A late decision (or a level and next step that differ) needs the manager's note.
+        note = LATE_NOTE if services.note_reasons(c) else ""
+        services.authorise("mgr", made.id, c.version, note)
     return made
 
 

@@ -12,11 +12,14 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What a person may do: screeners decide, managers authorise, admins run the team."""
+    """What a person may do: screeners decide, managers authorise, admins run the team, and
+    performance and quality-assurance officers (reporting) read, report, export and verify
+    the audit without screening anything."""
 
     SCREENER = "screener"
     MANAGER = "manager"
     ADMIN = "admin"
+    REPORTING = "reporting"
 
     @property
     def rank(self) -> int:
@@ -24,15 +27,46 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return _ROLE_LABELS[self]
+
+    @property
+    def needed_by(self) -> str:
+        """Who may do an act that needs this role, in words for a refusal."""
+        return _NEEDED_BY[self]
 
 
-_ROLE_RANK = {Role.SCREENER: 0, Role.MANAGER: 1, Role.ADMIN: 2}
+# The screening ladder; the reporting role stands beside it (it never screens).
+_ROLE_RANK = {Role.REPORTING: -1, Role.SCREENER: 0, Role.MANAGER: 1, Role.ADMIN: 2}
+_ROLE_LABELS = {
+    Role.SCREENER: "Screener",
+    Role.MANAGER: "Manager",
+    Role.ADMIN: "Admin",
+    Role.REPORTING: "Reporting (performance and quality assurance)",
+}
+# Which roles may do what an act needing each role needs.
+_HOLDERS: dict[Role, frozenset[Role]] = {
+    Role.SCREENER: frozenset({Role.SCREENER, Role.MANAGER, Role.ADMIN}),
+    Role.MANAGER: frozenset({Role.MANAGER, Role.ADMIN}),
+    Role.ADMIN: frozenset({Role.ADMIN}),
+    Role.REPORTING: frozenset({Role.REPORTING, Role.MANAGER, Role.ADMIN}),
+}
+_NEEDED_BY = {
+    Role.SCREENER: "a screener or manager",
+    Role.MANAGER: "a manager",
+    Role.ADMIN: "an admin",
+    Role.REPORTING: "a manager or a reporting (performance and quality-assurance) officer",
+}
 
 
 def role_at_least(role: Role | str, minimum: Role | str) -> bool:
-    """Whether a role carries at least the rights of another (admin >= manager >= screener)."""
-    return Role(role).rank >= Role(minimum).rank
+    """Whether a role carries the rights an act needing `minimum` needs (admin >= manager >=
+    screener; managers and admins also report; the reporting role only reports)."""
+    return Role(role) in _HOLDERS[Role(minimum)]
+
+
+def may_report(role: Role | str) -> bool:
+    """Whether a role may produce the weekly report and exports and verify the audit."""
+    return role_at_least(role, Role.REPORTING)
 
 
 def is_manager(role: Role | str) -> bool:

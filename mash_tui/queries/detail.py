@@ -77,6 +77,15 @@ def get(session: Session, contact_id: int) -> Contact:
     return contact
 
 
+def by_reference(session: Session, reference: str) -> Contact:
+    """One contact by its reference (MASH-0000123; case and spaces forgiven), or a refusal."""
+    wanted = reference.strip().upper()
+    contact = session.exec(select(Contact).where(col(Contact.reference) == wanted)).first()
+    if contact is None:
+        raise NotFound(f"there is no contact {wanted or '(no reference given)'}")
+    return contact
+
+
 def detail(session: Session, contact_id: int) -> ContactDetail:
     """The whole record with its related rows and the names of the people on it."""
     contact = get(session, contact_id)

@@ -135,6 +135,14 @@ def _breached(q: WeekConditions) -> ColumnElement[bool]:
     return q.breached
 
 
+def _self_authorised(q: WeekConditions) -> ColumnElement[bool]:
+    return q.t.c.self_authorised.is_(True)
+
+
+def _noted(q: WeekConditions) -> ColumnElement[bool]:
+    return q.t.c.authorisation_note != ""
+
+
 def _decided_by_as_at(q: WeekConditions) -> ColumnElement[bool]:
     return q.decided_by_as_at
 
@@ -236,7 +244,40 @@ FIGURES: tuple[FigureDef, ...] = (
         Section.CONSENT,
         D,
         "decided",
-        lambda q: q.t.c.authorised_by_id.is_not(None),
+        # A manager authorising their own decision is not management oversight of it.
+        _and(lambda q: q.t.c.authorised_by_id.is_not(None), _not(_self_authorised)),
+    ),
+    FigureDef(
+        "self_authorised",
+        "Authorised by the person who decided",
+        Section.CONSENT,
+        D,
+        "decided",
+        _self_authorised,
+    ),
+    FigureDef(
+        "oversight_noted",
+        "Decisions with a written oversight note",
+        Section.CONSENT,
+        D,
+        "decided",
+        _noted,
+    ),
+    FigureDef(
+        "breached_with_reason",
+        "Decided after their deadline, with the manager's breach reason",
+        Section.CONSENT,
+        D,
+        "breached_deadline",
+        _and(_breached, _noted),
+    ),
+    FigureDef(
+        "breached_without_reason",
+        "Decided after their deadline, with no breach reason recorded",
+        Section.CONSENT,
+        D,
+        "breached_deadline",
+        _and(_breached, _not(_noted)),
     ),
     FigureDef(
         "cohort.decided",

@@ -64,6 +64,7 @@ FIELD_LABELS: dict[str, str] = {
     "override_rationale": "Override rationale",
     "override_authorised_by_id": "Override authorised by",
     "override_authorised_at": "Override authorised",
+    "override_note": "Manager's note on the override",
     "framework_id": "Framework",
     "framework_version": "Framework version",
     "level": "Level of need",
@@ -78,8 +79,11 @@ FIELD_LABELS: dict[str, str] = {
     "decided_at": "Decided",
     "decided_by_id": "Decided by",
     "submitted_at": "Submitted",
+    "submitted_by_id": "Submitted by",
     "authorised_at": "Authorised",
     "authorised_by_id": "Authorised by",
+    "authorisation_note": "Manager's note",
+    "self_authorised": "Authorised by the person who decided",
     "return_comment": "Returned with",
     "referrer_informed_at": "Referrer told",
     # Child
@@ -145,6 +149,7 @@ _ACTIONS: dict[str, str] = {
     "reassign": "Reassigned",
     "referrer_informed": "Referrer told",
     "amend": "Amended",
+    "verify": "Audit trail checked",
 }
 
 _ENTITIES: dict[str, str] = {

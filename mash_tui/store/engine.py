@@ -12,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 # The newest packaged migration's revision; tests/test_app.py checks it against Alembic's head.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 
 
 class DatabaseError(Exception):
@@ -53,6 +53,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # the queue read the same index pages again and again.
     cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    """Whether a failure is the database refusing writes (a read-only file or server)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return any(
+        phrase in text
+        for phrase in (
+            "attempt to write a readonly database",
+            "readonly database",
+            "read-only transaction",
+            "read only transaction",
+        )
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

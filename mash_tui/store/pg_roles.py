@@ -33,7 +33,7 @@ GROUPS: dict[str, str] = {
     Role.SCREENER.value: "mash_screener",
     Role.MANAGER.value: "mash_manager",
     Role.ADMIN.value: "mash_admin",
-    "reporting": "mash_reporting",
+    Role.REPORTING.value: "mash_reporting",
 }
 _INHERITS = [("mash_screener", "mash_manager"), ("mash_manager", "mash_admin")]
 

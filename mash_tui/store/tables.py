@@ -261,6 +261,7 @@ class Contact(SQLModel, table=True):
     override_rationale: str = Field(default="", sa_type=Text)
     override_authorised_by_id: int | None = Field(default=None, foreign_key="users.id")
     override_authorised_at: datetime | None = _utc(default=None)
+    override_note: str = Field(default="", sa_type=Text)
 
     # Level of Need.
     framework_id: str = Field(default="", max_length=80)
@@ -280,8 +281,13 @@ class Contact(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="users.id")
 
     submitted_at: datetime | None = _utc(default=None)
+    submitted_by_id: int | None = Field(default=None, foreign_key="users.id")
     authorised_at: datetime | None = _utc(default=None)
     authorised_by_id: int | None = Field(default=None, foreign_key="users.id")
+    # The manager's note on the authorisation (the breach reason when it was late).
+    authorisation_note: str = Field(default="", sa_type=Text)
+    # Authorised by the person who decided or submitted it (a one-manager team's setting).
+    self_authorised: bool = False
     return_comment: str = Field(default="", sa_type=Text)
     referrer_informed_at: datetime | None = _utc(default=None)
     updated_at: datetime = _utc()

@@ -1,13 +1,27 @@
-"""Provides the refusals several use-cases share: a contact past editing, consent not settled."""
+"""Provides the refusals several use-cases share: a contact past editing, consent not settled,
+and separation of duties (a screener changes only their own contacts; a manager does not
+authorise their own decision)."""
 
 from __future__ import annotations
 
 from mash_tui.domain import rules
-from mash_tui.domain.errors import ConsentRequired, InvalidTransition, ValidationFailed
-from mash_tui.domain.states import ContactState, is_editable
-from mash_tui.store.tables import Contact
+from mash_tui.domain.errors import (
+    ConsentRequired,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
+from mash_tui.domain.oversight import OversightPolicy, self_authorisation_refusal
+from mash_tui.domain.states import ContactState, is_editable, is_manager
+from mash_tui.store.tables import Contact, User
 
-__all__ = ["refuse", "require_consent", "require_editable"]
+__all__ = [
+    "refuse",
+    "require_assigned",
+    "require_consent",
+    "require_editable",
+    "require_separation",
+]
 
 
 def refuse(errors: dict[str, str]) -> None:
@@ -39,3 +53,30 @@ def require_consent(contact: Contact) -> None:
     )
     if errors:
         raise ConsentRequired(f"{contact.reference}: {errors['consent_outcome']}")
+
+
+def require_assigned(user: User, contact: Contact) -> None:
+    """Refuse a screener changing a contact assigned to someone else (managers may change any)."""
+    if is_manager(user.role):
+        return
+    if contact.assigned_to_id is None or contact.assigned_to_id == user.id:
+        return
+    raise PermissionDenied(
+        f"{contact.reference} is assigned to another screener: only they or a manager can "
+        "change it (a manager can reassign it to you)"
+    )
+
+
+def made_by(user: User, contact: Contact) -> bool:
+    """Whether this person decided or submitted the contact's decision."""
+    return user.id is not None and user.id in (contact.decided_by_id, contact.submitted_by_id)
+
+
+def require_separation(user: User, contact: Contact, policy: OversightPolicy) -> bool:
+    """Refuse a manager authorising their own decision unless the council allows it; returns
+    whether this authorisation is one (so the record and the report can flag it)."""
+    if not made_by(user, contact):
+        return False
+    if policy.allow_self_authorisation:
+        return True
+    raise PermissionDenied(self_authorisation_refusal(contact.reference))

@@ -13,7 +13,7 @@ from mash_tui.domain.inputs import ChildInput, HouseholdInput, IntakeInput
 from mash_tui.domain.states import ContactState
 from mash_tui.store.audit import snapshot
 from mash_tui.store.tables import Child, Contact, Family, HouseholdMember, User, new_row
-from mash_tui.usecases.guards import refuse, require_editable
+from mash_tui.usecases.guards import refuse, require_assigned, require_editable
 from mash_tui.usecases.tx import Tx
 
 __all__ = [
@@ -130,6 +130,7 @@ def complete_intake(tx: Tx, actor: str, contact_id: int, version: int | None) ->
     """Move a draft contact into screening once its intake is whole."""
     user = tx.person(actor)
     contact = tx.load(contact_id, version)
+    require_assigned(user, contact)
     refuse(rules.check_completion(contact.source_code, contact.concern, contact.referrer_name))
     before = snapshot(contact, ["state"])
     tx.move(contact, ContactState.SCREENING, user)
@@ -142,6 +143,7 @@ def update_contact(
     """Edit intake details of an open contact; the deadline follows received time and priority."""
     user = tx.person(actor)
     contact = tx.load(contact_id, version)
+    require_assigned(user, contact)
     require_editable(contact)
     before = snapshot(contact, sorted(set(changes) | {"deadline_at"}))
     apply_changes(tx, contact, changes, rules.EDITABLE_FIELDS)
@@ -190,6 +192,7 @@ def add_household_member(
     refuse(rules.check_household_member(HouseholdInput(name, relationship, notes=notes)))
     user = tx.person(actor)
     contact = tx.load(contact_id, None)
+    require_assigned(user, contact)
     require_editable(contact)
     member = _member(contact_id, HouseholdInput(name, relationship, notes=notes))
     tx.session.add(member)

@@ -11,13 +11,21 @@ from typing import Any
 
 from sqlmodel import select
 
+from mash_tui.domain import oversight as rules_of_oversight
 from mash_tui.domain import rules
 from mash_tui.domain.clock import ensure_utc
+from mash_tui.domain.deadlines import DeadlinePolicy
 from mash_tui.domain.errors import InvalidTransition, JustificationRequired, ValidationFailed
+from mash_tui.domain.levels import Framework
 from mash_tui.domain.states import ContactState, Role
 from mash_tui.store.audit import snapshot
 from mash_tui.store.tables import Contact, User
-from mash_tui.usecases.guards import refuse, require_consent
+from mash_tui.usecases.guards import (
+    refuse,
+    require_assigned,
+    require_consent,
+    require_separation,
+)
 from mash_tui.usecases.intake import apply_changes
 from mash_tui.usecases.tx import Tx
 
@@ -25,14 +33,47 @@ __all__ = [
     "amend",
     "authorise",
     "authorise_override",
+    "note_reasons",
+    "reasons_for",
     "reassign",
     "record_referrer_informed",
     "return_contact",
 ]
 
 
-def authorise_override(tx: Tx, actor: str, contact_id: int, version: int | None) -> Contact:
-    """A manager agrees to share without consent, on the recorded rationale."""
+def reasons_for(
+    contact: Contact,
+    framework: Framework,
+    policy: DeadlinePolicy,
+    now: datetime,
+    *,
+    override: bool = False,
+) -> list[str]:
+    """Why a manager's note is required to authorise this contact (or its consent override)
+    at `now`; an empty list when the note is optional."""
+    mismatch = ""
+    if not override and contact.level is not None and contact.next_step:
+        found = rules.check_mismatch(framework, contact.level, contact.next_step, "")
+        mismatch = found.get("mismatch_justification", "")
+    return rules_of_oversight.note_reasons(
+        now=now,
+        received_at=contact.received_at,
+        deadline_at=contact.deadline_at,
+        policy=policy,
+        mismatch=mismatch,
+    )
+
+
+def note_reasons(tx: Tx, contact: Contact, *, override: bool = False) -> list[str]:
+    """The reasons a note is required for an act in this transaction, at its instant."""
+    return reasons_for(contact, tx.framework, tx.policy, tx.now, override=override)
+
+
+def authorise_override(
+    tx: Tx, actor: str, contact_id: int, version: int | None, note: str = ""
+) -> Contact:
+    """A manager agrees to share without consent, on the recorded rationale, with their note
+    (required when the contact is already late)."""
     user = tx.person(actor, Role.MANAGER)
     contact = tx.load(contact_id, version)
     errors = rules.check_override_authorisable(
@@ -44,24 +85,46 @@ def authorise_override(tx: Tx, actor: str, contact_id: int, version: int | None)
     if "outcome" in errors or "override" in errors:
         raise InvalidTransition(f"{contact.reference}: {next(iter(errors.values()))}")
     refuse(errors)
-    before = snapshot(contact, ["override_authorised_by_id", "override_authorised_at"])
+    note = note.strip()
+    refuse(rules_of_oversight.check_note(note, note_reasons(tx, contact, override=True)))
+    before = snapshot(
+        contact, ["override_authorised_by_id", "override_authorised_at", "override_note"]
+    )
     contact.override_authorised_by_id = user.id
     contact.override_authorised_at = tx.now
-    return tx.save(contact, user, "authorise_override", before)
+    contact.override_note = note
+    return tx.save(contact, user, "authorise_override", before, note)
 
 
-def authorise(
-    tx: Tx, actor: str, contact_id: int, version: int | None, comment: str = ""
-) -> Contact:
-    """A manager agrees the decision; the contact leaves the MASH and its clock stops."""
+def authorise(tx: Tx, actor: str, contact_id: int, version: int | None, note: str = "") -> Contact:
+    """A manager agrees the decision; the contact leaves the MASH and its clock stops.
+
+    The manager's note is required when the decision is late or its level and next step
+    do not fit; a manager who decided or submitted it may not authorise it unless the
+    council's settings allow that (then the record says so)."""
     user = tx.person(actor, Role.MANAGER)
     contact = tx.load(contact_id, version)
     require_consent(contact)
-    before = snapshot(contact, ["state", "is_open", "authorised_at", "authorised_by_id"])
-    tx.move(contact, ContactState.AUTHORISED, user, comment.strip())
+    own = require_separation(user, contact, tx.oversight)
+    note = note.strip()
+    refuse(rules_of_oversight.check_note(note, note_reasons(tx, contact)))
+    before = snapshot(
+        contact,
+        [
+            "state",
+            "is_open",
+            "authorised_at",
+            "authorised_by_id",
+            "authorisation_note",
+            "self_authorised",
+        ],
+    )
+    tx.move(contact, ContactState.AUTHORISED, user, note)
     contact.authorised_at = tx.now
     contact.authorised_by_id = user.id
-    return tx.save(contact, user, "authorise", before, comment.strip())
+    contact.authorisation_note = note
+    contact.self_authorised = own
+    return tx.save(contact, user, "authorise", before, note)
 
 
 def return_contact(
@@ -97,6 +160,7 @@ def record_referrer_informed(
     """When the referrer was told the outcome (now, unless another time is given)."""
     user = tx.person(actor)
     contact = tx.load(contact_id, version)
+    require_assigned(user, contact)
     if ContactState(contact.state) is ContactState.AUTHORISED and contact.referrer_informed_at:
         raise InvalidTransition(
             f"{contact.reference}: when the referrer was told is already recorded; "

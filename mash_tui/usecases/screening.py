@@ -9,7 +9,12 @@ from mash_tui.domain.inputs import ConsentInput, DecisionInput, LevelInput, Part
 from mash_tui.domain.states import ConsentOutcome, ContactState, NextStep, needs_override
 from mash_tui.store.audit import snapshot
 from mash_tui.store.tables import Contact, PartnerCheck
-from mash_tui.usecases.guards import refuse, require_consent, require_editable
+from mash_tui.usecases.guards import (
+    refuse,
+    require_assigned,
+    require_consent,
+    require_editable,
+)
 from mash_tui.usecases.tx import Tx
 
 __all__ = ["log_partner_check", "record_consent", "record_decision", "set_level", "submit"]
@@ -46,6 +51,7 @@ def record_consent(
     """Record consent, or the grounds and rationale for proceeding without it."""
     user = tx.person(actor)
     contact = tx.load(contact_id, version)
+    require_assigned(user, contact)
     require_editable(contact)
     refuse(rules.check_consent(consent))
     before = snapshot(contact, CONSENT_FIELDS)
@@ -77,6 +83,7 @@ def log_partner_check(
     refuse(rules.check_partner(check, tx.now))
     user = tx.person(actor)
     contact = tx.load(contact_id, None)
+    require_assigned(user, contact)
     require_editable(contact)
     assert user.id is not None
     row = PartnerCheck(
@@ -100,6 +107,7 @@ def set_level(
     """Record the Level of Need against the framework in force, keeping its version."""
     user = tx.person(actor)
     contact = tx.load(contact_id, version)
+    require_assigned(user, contact)
     require_editable(contact)
     refuse(rules.check_level(choice, tx.framework))
     before = snapshot(contact, ["framework_id", "framework_version", "level", "level_rationale"])
@@ -116,6 +124,7 @@ def record_decision(
     """The next step with its analysis; consent must be settled first."""
     user = tx.person(actor)
     contact = tx.load(contact_id, version)
+    require_assigned(user, contact)
     require_editable(contact)
     require_consent(contact)
     if contact.level is None:
@@ -145,10 +154,12 @@ def submit(tx: Tx, actor: str, contact_id: int, version: int | None) -> Contact:
     """Send a decided contact to a manager for authorisation."""
     user = tx.person(actor)
     contact = tx.load(contact_id, version)
+    require_assigned(user, contact)
     require_consent(contact)
     if contact.next_step is None or contact.decided_at is None:
         raise ValidationFailed({"next_step": "record the decision before submitting"})
-    before = snapshot(contact, ["state", "submitted_at"])
+    before = snapshot(contact, ["state", "submitted_at", "submitted_by_id"])
     tx.move(contact, ContactState.AWAITING_AUTHORISATION, user)
     contact.submitted_at = tx.now
+    contact.submitted_by_id = user.id
     return tx.save(contact, user, "submit", before)

@@ -30,6 +30,7 @@ from mash_tui.domain.errors import (
     UnknownUser,
 )
 from mash_tui.domain.levels import Framework
+from mash_tui.domain.oversight import OversightPolicy
 from mash_tui.domain.states import ContactState, Role, can_move, is_open, role_at_least
 from mash_tui.store import audit
 from mash_tui.store.bulk import insert_rows
@@ -50,12 +51,19 @@ class Tx:
     """One open write transaction: the session, the instant acts happen at, and who may act."""
 
     def __init__(
-        self, session: Session, *, now: datetime, policy: DeadlinePolicy, framework: Framework
+        self,
+        session: Session,
+        *,
+        now: datetime,
+        policy: DeadlinePolicy,
+        framework: Framework,
+        oversight: OversightPolicy | None = None,
     ) -> None:
         self.session = session
         self.now = now
         self.policy = policy
         self.framework = framework
+        self.oversight = oversight or OversightPolicy()
         self.sequences = Sequences(session)
         self.ids = Ids(session)
         self.chain = audit.Chain(session, self.sequences)
@@ -272,7 +280,16 @@ def check_user(user: User | None, username: str, minimum: Role) -> User:
     if not user.active:
         raise UnknownUser(f"the mash-tui account '{username}' is disabled")
     if not role_at_least(user.role, minimum):
-        raise PermissionDenied(f"only a {minimum.value} can do this; you are a {user.role}")
+        role = Role(user.role)
+        if role is Role.REPORTING:
+            raise PermissionDenied(
+                f"only {minimum.needed_by} can do this; you have the reporting role "
+                "(read, report and export, no screening or oversight changes)"
+            )
+        article = "an" if role.value[0] in "aeiou" else "a"
+        raise PermissionDenied(
+            f"only {minimum.needed_by} can do this; you are {article} {role.value}"
+        )
     return user
 
 
@@ -283,9 +300,10 @@ def unit_of_work(
     now: datetime,
     policy: DeadlinePolicy,
     framework: Framework,
+    oversight: OversightPolicy | None = None,
 ) -> Iterator[Tx]:
     """Several acts in one transaction under the writer lock: all of them, or none."""
     with writer_session(sessions) as session:
-        tx = Tx(session, now=now, policy=policy, framework=framework)
+        tx = Tx(session, now=now, policy=policy, framework=framework, oversight=oversight)
         yield tx
         tx.finish()

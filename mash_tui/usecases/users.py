@@ -14,7 +14,7 @@ from mash_tui.store.tables import User
 from mash_tui.usecases.guards import refuse
 from mash_tui.usecases.tx import Tx
 
-__all__ = ["add_user", "record_export", "set_user_active"]
+__all__ = ["add_user", "record_audit_check", "record_export", "set_user_active"]
 
 
 def add_user(
@@ -85,6 +85,13 @@ def set_user_active(tx: Tx, actor: str, username: str, active: bool) -> User:
 
 
 def record_export(tx: Tx, actor: str, what: str, detail: dict[str, Any]) -> None:
-    """Exports are changes too: who took which figures out, and when."""
-    tx.person(actor)
+    """Exports are changes too: who took which figures out, and when (managers and
+    reporting officers only: an export carries children's details out of the system)."""
+    tx.person(actor, Role.REPORTING)
     tx.audit(actor, "export", what, "", None, None, detail)
+
+
+def record_audit_check(tx: Tx, actor: str, detail: dict[str, Any], problem: str = "") -> None:
+    """Checking the audit trail is recorded too: who looked, when, and what they found."""
+    tx.person(actor, Role.REPORTING)
+    tx.audit(actor, "verify", "audit", "", None, None, detail, problem)

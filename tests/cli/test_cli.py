@@ -142,7 +142,10 @@ def test_first_user_defaults_to_manager_and_verify_needs_one(
     assert capsys.readouterr().out == "added boss (manager)\nadded sam (screener)\n"
     monkeypatch.setenv("MASH_TUI_USER", "sam")
     assert main(["--database", database_url, "audit", "verify"], clock=clock) == 1
-    assert capsys.readouterr().err == "mash-tui: only a manager can do this; you are a screener\n"
+    assert capsys.readouterr().err == (
+        "mash-tui: only a manager or a reporting (performance and quality-assurance) officer "
+        "can do this; you are a screener\n"
+    )
     monkeypatch.setenv("MASH_TUI_USER", "nobody")
     assert main(["--database", database_url, "users", "list"], clock=clock) == 1
     assert "'nobody' has no mash-tui user record" in capsys.readouterr().err

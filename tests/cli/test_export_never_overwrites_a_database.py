@@ -43,7 +43,7 @@ def test_the_live_database_is_never_replaced(
     assert code == 1
     assert "is a database file" in err and len(err.strip().splitlines()) == 1
     fresh = Runtime(url, clock=clock).services()
-    assert fresh.verify_audit().ok
+    assert fresh.verify_audit("mgr").ok
     assert len(fresh.queue()) == len(services.queue())
 
 

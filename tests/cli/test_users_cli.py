@@ -12,6 +12,7 @@ from team_support import create
 
 from mash_tui.cli import main
 from mash_tui.domain.clock import FrozenClock
+from mash_tui.domain.errors import PermissionDenied
 from mash_tui.services import Services
 from mash_tui.store.tables import AuditEntry
 
@@ -258,10 +259,37 @@ def test_other_commands_refuse_disabled_and_unknown_logins(
 def test_other_commands_work_for_active_users(cli: Cli, services: Services, tmp_path: Path) -> None:
     """The positive control for the refusals above (importing history is for managers)."""
     create(services, "scr")
+    services.add_user("mgr", "qa", "Quinn Analyst", "reporting")
     for name, args in acting_commands(tmp_path).items():
-        code, _, err = cli("mgr" if name == "import" else "scr", *args)
+        code, _, err = cli("mgr" if name == "import" else "qa", *args)
         assert (code, err) == (0, ""), name
     assert (tmp_path / "w.csv").exists() and (tmp_path / "a.csv").exists()
+
+
+@pytest.mark.parametrize("name", ["report", "export"])
+def test_a_screener_cannot_report_or_export(
+    cli: Cli, services: Services, tmp_path: Path, name: str
+) -> None:
+    """Exports carry children's details out: managers and reporting officers only."""
+    create(services, "scr")
+    refused(
+        cli("scr", *acting_commands(tmp_path)[name]),
+        "only a manager or a reporting (performance and quality-assurance) officer can do "
+        "this; you are a screener",
+    )
+    assert not (tmp_path / "w.csv").exists() and not (tmp_path / "a.csv").exists()
+
+
+def test_users_add_makes_a_reporting_officer_who_cannot_screen(
+    cli: Cli, services: Services
+) -> None:
+    code, out, err = cli(
+        "mgr", "users", "add", "qa", "--name", "Quinn Analyst", "--role", "reporting"
+    )
+    assert (code, out, err) == (0, "added qa (reporting)\n", "")
+    with pytest.raises(PermissionDenied) as caught:
+        create(services, "qa")
+    assert "you have the reporting role" in caught.value.message
 
 
 def test_screener_cannot_import_contacts(cli: Cli, services: Services, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ MODULES = (
     "inputs",
     "levels",
     "matching",
+    "oversight",
     "rules",
     "states",
     "widths",

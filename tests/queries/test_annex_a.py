@@ -219,7 +219,7 @@ def test_export_is_audited(
         "rows": 4,
         "audit_head": {"id": before.id, "hash": before.hash},  # the head it was made at
     }
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok
 
 
 @pytest.mark.parametrize(

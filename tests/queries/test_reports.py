@@ -43,6 +43,11 @@ EXPECTED = {
     "overrides_with_rationale": ("CD", 100.0),
     "overrides_authorised": ("CD", 100.0),
     "management_authorised": ("ABCDGI", 100.0),
+    "self_authorised": ("", 0.0),
+    # The late ones (A, C, G) carry the manager's note: it is their breach reason.
+    "oversight_noted": ("ACG", 50.0),
+    "breached_with_reason": ("ACG", 100.0),
+    "breached_without_reason": ("", 0.0),
     "cohort.decided": ("BCDEGI", 75.0),
     "cohort.decided_within_target": ("BCDI", 66.7),
     "cohort.breached_deadline": ("CEG", 50.0),
@@ -415,7 +420,7 @@ def test_a_later_drill_down_lists_what_the_report_counted(
     )
     f = services.record_decision("scr", w47["F"].id, f.version, decision)
     f = services.submit("scr", w47["F"].id, f.version)
-    services.authorise("mgr", w47["F"].id, f.version)
+    services.authorise("mgr", w47["F"].id, f.version, "Late: received on a Sunday night.")
     for key in keys:
         listed = drilldown(services, W47, key, as_at=summary.as_at)
         assert len(listed) == before[key], key

@@ -81,11 +81,12 @@ def test_truncating_the_trail_passes_alone_and_fails_against_a_checkpoint(
         conn.execute(
             sa.text("UPDATE counters SET value = :keep WHERE name = 'audit'"), {"keep": keep}
         )
-    assert services.verify_audit().ok  # the shortened chain still links
+    assert services.verify_audit("mgr").ok  # the shortened chain still links
     capsys.readouterr()
     assert cli(services, clock, "audit", "verify", "--checkpoint", str(path)) == 1
     err = capsys.readouterr().err
-    assert f"ends at entry {keep}" in err and f"saw entry {head}" in err
+    # the check made just before is itself recorded, one entry past what was kept
+    assert f"ends at entry {keep + 1}" in err and f"saw entry {head}" in err
 
 
 def test_a_rebuilt_tail_passes_alone_and_fails_against_a_checkpoint(
@@ -112,7 +113,7 @@ def test_a_rebuilt_tail_passes_alone_and_fails_against_a_checkpoint(
             prev = entry.hash
             session.add(entry)
         session.commit()
-    assert services.verify_audit().ok  # a rebuilt chain links again
+    assert services.verify_audit("mgr").ok  # a rebuilt chain links again
     capsys.readouterr()
     assert cli(services, clock, "audit", "verify", "--checkpoint", str(path)) == 1
     assert "the trail was rewritten" in capsys.readouterr().err
@@ -142,4 +143,4 @@ def test_an_export_that_cannot_be_put_in_place_leaves_no_audit_entry(
         services.record_export("mgr", "weekly_report", {"output": "w.json"}, staged)
     with services.read() as session:
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "export")).all() == []
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok

@@ -166,7 +166,7 @@ def test_instants_survive_a_server_in_another_time_zone(
     # A write from that session lands on the same instant too.
     d = create(elsewhere, "scr")
     assert services.get(cid(d)).received_at == clock.now() - timedelta(hours=1)
-    assert elsewhere.verify_audit().ok and services.verify_audit().ok
+    assert elsewhere.verify_audit("mgr").ok and services.verify_audit("mgr").ok
 
 
 @needs_postgres

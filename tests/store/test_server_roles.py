@@ -144,7 +144,7 @@ def test_the_app_works_for_each_person_under_the_servers_rules(team: Team) -> No
     assert lead.get(ref).state == "authorised"
     override = open_contact(team, "kim", consent="not_sought")
     lead.authorise_override("lead", override, lead.get(override).version)
-    assert team.services["boss"].verify_audit().ok
+    assert team.services["boss"].verify_audit("boss").ok
 
 
 def test_a_screener_cannot_authorise_return_or_approve_with_plain_sql(team: Team) -> None:
@@ -316,7 +316,7 @@ def test_every_row_change_is_recorded_by_the_database_with_the_login(team: Team)
     assert change["after"]["concern"] == "typed in psql"
     assert change["before"]["concern"] != "typed in psql"
     # The row trail agrees with the rows; the app's own trail names what went around it.
-    result = team.services["boss"].verify_audit()
+    result = team.services["boss"].verify_audit("boss")
     assert not result.ok
     assert result.message.endswith("differs from its audit trail: concern")
     team.refused("sam", "DELETE FROM row_changes")
@@ -330,14 +330,14 @@ def test_every_row_change_is_recorded_by_the_database_with_the_login(team: Team)
 def test_a_change_with_the_row_triggers_dropped_is_named_by_verify(team: Team) -> None:
     ref = open_contact(team, "sam")
     reference = team.services["sam"].get(ref).reference
-    assert team.services["boss"].verify_audit().ok
+    assert team.services["boss"].verify_audit("boss").ok
     owner_sql(
         team,
         "ALTER TABLE contacts DISABLE TRIGGER contacts_row_changes",
         f"UPDATE contacts SET state = 'authorised' WHERE id = {ref}",
         "ALTER TABLE contacts ENABLE TRIGGER contacts_row_changes",
     )
-    result = team.services["boss"].verify_audit()
+    result = team.services["boss"].verify_audit("boss")
     assert (result.ok, result.message) == (
         False,
         f"{reference} differs from its audit trail: state",
@@ -352,6 +352,6 @@ def test_a_rewritten_row_change_breaks_its_chain(team: Team) -> None:
         "UPDATE row_changes SET body = replace(body, 'Amy', 'Ann') WHERE id = "
         "(SELECT min(id) FROM row_changes WHERE tbl = 'children')",
     )
-    result = team.services["boss"].verify_audit()
+    result = team.services["boss"].verify_audit("boss")
     assert not result.ok
     assert result.message.startswith("row change ") and result.message.endswith(" was altered")

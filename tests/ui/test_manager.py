@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from builders import make_contact, utc
 from mash_tui.screens.manager import ManagerScreen
-from mash_tui.screens.manager_actions import ReassignModal, ReturnModal
+from mash_tui.screens.manager_actions import AmendModal, NoteModal, ReassignModal, ReturnModal
 from mash_tui.screens.manager_detail import ManagerDetailScreen
 from ui_support import SIZE, make_app, settle
 
@@ -222,7 +222,9 @@ async def test_authorise_from_the_queue(services: Services, queue: dict[str, Any
         assert f"Next step: {NEXT_STEPS[waiting.next_step or '']}" in question
         assert f"Level of Need: {waiting.level}" in question
         assert " ".join(waiting.analysis.split()) in question  # what is being authorised
-        await pilot.press("y")
+        rule = str(app.screen.query_one("#note-rule").render())
+        assert rule.startswith("A note is optional here")  # on time, level and step fit
+        await pilot.press("ctrl+s")
         await settle(pilot)
         contact = services.get(queue["waiting"].id)
         assert contact.state == ContactState.AUTHORISED
@@ -242,11 +244,17 @@ async def test_refusal_is_shown_in_the_services_words(
         screen = app.screen
         assert isinstance(screen, ManagerScreen)
         await move_to(pilot, screen, queue["late"].reference)
-        await pilot.press("a", "y")
+        await pilot.press("a")
         await settle(pilot)
+        if isinstance(app.screen, NoteModal):  # the refusal comes inline, the note kept
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            shown = str(app.screen.query_one("#note-error").render())
+        else:  # refused before the dialog opens
+            shown = " ".join(notes(app))
         assert (
             f"{queue['late'].reference}: record whether consent to share was sought and given first"
-            in notes(app)
+            in shown
         )
         assert services.get(queue["late"].id).state == ContactState.SCREENING
 
@@ -293,7 +301,7 @@ async def test_override_and_reassign_from_the_queue(
         await settle(pilot)
         question = str(app.screen.query_one(".dialog-text").render())
         assert "Grounds: Risk of significant harm" in question
-        await pilot.press("y")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         contact = services.get(queue["override"].id)
         assert contact.override_authorised_at == NOW
@@ -417,3 +425,75 @@ def test_authorise_question_says_whether_sharing_without_consent_was_authorised(
     contact.consent_outcome = ConsentOutcome.GIVEN
     assert decision_summary(contact).endswith("Consent: given")
     assert "Next step: Strategy discussion (s47)" in decision_summary(contact)
+
+
+async def test_a_late_decision_cannot_be_authorised_without_the_managers_note(
+    services: Services, clock: FrozenClock, queue: dict[str, Any]
+) -> None:
+    """The rule is said before typing, the refusal inline, and the note typed is kept."""
+    clock.set(utc(2026, 11, 17, 21))  # "waiting" was due at 20:00
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ManagerScreen)
+        await move_to(pilot, screen, queue["waiting"].reference)
+        await pilot.press("a")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, NoteModal)
+        rule = str(modal.query_one("#note-rule").render())
+        assert rule.startswith("A note is required because it is past its deadline (")
+        await pilot.press("o", "k", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is modal
+        error = str(modal.query_one("#note-error").render())
+        assert error.startswith("write a note for the record (10 characters or more)")
+        assert modal.query_one("#note-text").text == "ok"  # type: ignore[attr-defined]
+        modal.query_one("#note-text").load_text("Late: the police check came back at 20:30.")  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ManagerScreen)
+        contact = services.get(queue["waiting"].id)
+        assert contact.state == ContactState.AUTHORISED
+        assert contact.authorisation_note == "Late: the police check came back at 20:30."
+        assert services.history(queue["waiting"].id)[-1].reason == contact.authorisation_note
+
+
+async def test_a_manager_amends_an_authorised_contact_from_its_detail(
+    services: Services, clock: FrozenClock, queue: dict[str, Any]
+) -> None:
+    waiting = services.get(queue["waiting"].id)
+    services.authorise("mgr", waiting.id or 0, waiting.version)
+    app = make_app(services, login="mgr")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ManagerDetailScreen(queue["waiting"].id))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, AmendModal)
+        modal.query_one("#amend-field").value = "sos_scale"
+        await settle(pilot)
+        assert modal.query_one("#amend-value").value == "5"
+        modal.query_one("#amend-value").value = "3"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is modal  # no reason yet: refused inline, values kept
+        assert str(modal.query_one("#amend-error").render()) == "give the reason for the amendment"
+        modal.query_one("#amend-reason").value = "Scale mistyped; agreed with the screener"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ManagerDetailScreen)
+        contact = services.get(queue["waiting"].id)
+        assert contact.sos_scale == 3
+        entry = services.history(queue["waiting"].id)[-1]
+        assert (entry.action, entry.reason, entry.before, entry.after) == (
+            "amend",
+            "Scale mistyped; agreed with the screener",
+            {"sos_scale": 5},
+            {"sos_scale": 3},
+        )
+        history = " ".join(str(w.render()) for w in app.screen.query(".md-what"))
+        assert "Reason: Scale mistyped; agreed with the screener" in history

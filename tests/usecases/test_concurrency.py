@@ -67,7 +67,7 @@ def test_second_save_is_refused_and_first_is_kept(services: Services, second: Se
     before = audit_count(services)
     with pytest.raises(StaleVersion) as caught:
         second.update_contact(
-            "scr2", cid(theirs), theirs.version, {"concern": "Second person's text"}
+            "mgr", cid(theirs), theirs.version, {"concern": "Second person's text"}
         )
     assert caught.value.message == stale_message(mine.reference)
     stored = services.get(cid(mine))
@@ -81,11 +81,11 @@ def test_refused_save_succeeds_after_reloading(services: Services, second: Servi
     theirs = second.get(cid(mine))
     services.update_contact("scr", cid(mine), mine.version, {"priority": "red"})
     with pytest.raises(StaleVersion):
-        second.update_contact("scr2", cid(theirs), theirs.version, {"concern": "Kept text"})
+        second.update_contact("mgr", cid(theirs), theirs.version, {"concern": "Kept text"})
     fresh = second.get(cid(mine))
-    saved = second.update_contact("scr2", cid(fresh), fresh.version, {"concern": "Kept text"})
+    saved = second.update_contact("mgr", cid(fresh), fresh.version, {"concern": "Kept text"})
     assert (saved.priority, saved.concern) == ("red", "Kept text")
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok
 
 
 # Every versioned service call, set up so that it would succeed with the right version.
@@ -172,7 +172,7 @@ def test_every_versioned_call_refuses_a_stale_version(services: Services, second
         # The positive control: with the current version the same call goes through.
         call(second, contact, bumped.version)
     assert wrong == {}
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok
 
 
 def test_versioned_list_covers_every_method_with_a_version() -> None:
@@ -238,7 +238,7 @@ def test_references_stay_unique_under_concurrency(
     assert sorted(stored) == sorted(refs)
     assert sorted(stored) == [f"MASH-{n:07d}" for n in range(1, expected + 1)]
     assert len(families) == len(set(families)) == THREADS * (PER_THREAD // 5)
-    check = services.verify_audit()
+    check = services.verify_audit("mgr")
     assert check.ok, check.message
 
 
@@ -252,7 +252,7 @@ def test_only_one_of_many_simultaneous_saves_wins(
         results = run_together(
             THREADS,
             lambda i: people[i].update_contact(
-                "scr" if i % 2 else "scr2", cid(c), c.version, {"concern": f"Person {i}"}
+                "scr" if i % 2 else "mgr", cid(c), c.version, {"concern": f"Person {i}"}
             ),
         )
     finally:
@@ -307,7 +307,7 @@ def test_verify_while_others_write_raises_no_false_alarm(
     checks = 0
     try:
         while not done.is_set() or checks < 5:
-            result = services.verify_audit()
+            result = services.verify_audit("mgr")
             checks += 1
             if not result.ok:
                 failures.append(result.message)
@@ -316,7 +316,7 @@ def test_verify_while_others_write_raises_no_false_alarm(
         thread.join()
         writer_engine.dispose()
     assert failures == []
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok
 
 
 def test_clock_moving_between_saves_is_recorded_per_save(
@@ -324,6 +324,6 @@ def test_clock_moving_between_saves_is_recorded_per_save(
 ) -> None:
     c = create(services)
     clock.advance(timedelta(minutes=5))
-    c = second.update_contact("scr2", cid(c), c.version, {"priority": "green"})
+    c = second.update_contact("mgr", cid(c), c.version, {"priority": "green"})
     assert c.updated_at == clock.now()
     assert services.history(cid(c))[-1].at == clock.now()

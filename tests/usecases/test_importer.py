@@ -154,7 +154,9 @@ def test_good_file_imports_open_decided_and_sibling_contacts(services: Services)
     assert awaiting.override_authorised_at == utc(2026, 11, 17, 8, 10)
     assert awaiting.submitted_at == awaiting.decided_at == utc(2026, 11, 17, 9, 20)
     assert Services.consent_satisfied(awaiting)
-    assert awaiting.assigned_to_id == mgr  # no screener column: the person importing
+    # No screener column: logged by the person importing, then handed to its decider.
+    assert awaiting.assigned_to_id == awaiting.decided_by_id
+    assert awaiting.decided_by_id != mgr
 
     # Level 3 with no further action, justified; authorised by an admin after 24 hours.
     assert late.level == 3 and late.next_step == "nfa"
@@ -176,7 +178,7 @@ def test_good_file_imports_open_decided_and_sibling_contacts(services: Services)
     imports = [e for e in services.history(sib2.id or 0) if e.action == "import"]
     assert [e.reason for e in imports] == ["imported from contacts_good.csv row 4"]
     assert imports[0].username == "mgr"
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok
 
 
 def test_bad_file_reports_every_problem_and_writes_nothing(services: Services) -> None:

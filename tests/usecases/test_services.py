@@ -509,7 +509,7 @@ def test_audit_chain_records_every_change(services: Services, clock: FrozenClock
     c = decided(services, clock)
     actions = [e.action for e in services.history(c.id or 0)]
     assert actions == ["create", "consent", "level", "decision"]
-    check = services.verify_audit()
+    check = services.verify_audit("mgr")
     assert check.ok, check.message
     level = services.history(c.id or 0)[2]
     assert level.username == "scr" and level.after is not None and level.after["level"] == 3

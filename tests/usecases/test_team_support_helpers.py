@@ -12,4 +12,4 @@ def test_helpers_walk_a_contact_to_authorised(services: Services) -> None:
     c = authorised(services)
     assert c.state == ContactState.AUTHORISED
     assert not c.is_open
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok

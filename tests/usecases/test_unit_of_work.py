@@ -57,21 +57,23 @@ def test_several_acts_at_chosen_instants_in_named_people_s_names(
     with services.unit_of_work() as tx:
         contact = intake_cases.create_contact(tx.at(received), "scr", intake(clock))[0]
         assert contact.id is not None
+        # A manager hands it to another screener, who screens it (only its assignee may).
+        oversight.reassign(tx.at(received + timedelta(minutes=5)), "mgr", contact.id, 1, "scr2")
         given = ConsentInput("given", "scr", "mother", "phone")
         screening.record_consent(
-            tx.at(received + timedelta(minutes=10)), "scr2", contact.id, 1, given
+            tx.at(received + timedelta(minutes=10)), "scr2", contact.id, 2, given
         )
         rationale = LevelInput(3, "Repeated bruising needs an assessment at home.")
         screening.set_level(
-            tx.at(received + timedelta(minutes=20)), "scr2", contact.id, 2, rationale
+            tx.at(received + timedelta(minutes=20)), "scr2", contact.id, 3, rationale
         )
         decision = DecisionInput(
             "assessment_s17", "Unexplained injuries.", "Bruising", "School daily", "Assess", 3
         )
         at = received + timedelta(minutes=30)
-        screening.record_decision(tx.at(at), "scr2", contact.id, 3, decision)
-        screening.submit(tx, "scr2", contact.id, 4)
-        oversight.authorise(tx.at(received + timedelta(hours=1)), "mgr", contact.id, 5)
+        screening.record_decision(tx.at(at), "scr2", contact.id, 4, decision)
+        screening.submit(tx, "scr2", contact.id, 5)
+        oversight.authorise(tx.at(received + timedelta(hours=1)), "mgr", contact.id, 6)
     stored = services.get(contact.id)
     assert stored.state is ContactState.AUTHORISED
     assert stored.authorised_at == received + timedelta(hours=1)
@@ -79,6 +81,7 @@ def test_several_acts_at_chosen_instants_in_named_people_s_names(
     entries = services.history(contact.id)
     assert [(e.action, e.username) for e in entries] == [
         ("create", "scr"),
+        ("reassign", "mgr"),
         ("consent", "scr2"),
         ("level", "scr2"),
         ("decision", "scr2"),
@@ -86,7 +89,7 @@ def test_several_acts_at_chosen_instants_in_named_people_s_names(
         ("authorise", "mgr"),
     ]
     assert entries[0].at == received and entries[-1].at == received + timedelta(hours=1)
-    assert services.verify_audit().ok
+    assert services.verify_audit("mgr").ok
 
 
 def test_a_refused_act_undoes_the_whole_unit_of_work(
