@@ -21,6 +21,7 @@ from textual.widgets import (
 
 from mash_tui.domain import codes
 from mash_tui.domain.clock import parse_day
+from mash_tui.domain.states import label_of
 from mash_tui.messages import Edited
 from mash_tui.uistate import (
     age_text,
@@ -260,7 +261,7 @@ class ChildForm(ServiceCaller, Vertical):
                 concern = " ".join(e.concern.split())[:50]
                 lines.append(
                     f" {flag} {e.reference} {e.received_at:%d/%m/%Y} {level} "
-                    f"{e.next_step or e.state}: {concern}"
+                    f"{label_of(e.next_step or e.state)}: {concern}"
                 )
             earlier.set_text("\n".join(lines))
             earlier.set_class(bool(repeats), "-repeat")

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Select, Static
 
-from mash_tui.domain.clock import format_duration
+from mash_tui.domain.clock import format_span
 from mash_tui.domain.deadlines import ClockState, clock_state
 from mash_tui.domain.states import ContactState, is_with_manager, label_of
 from mash_tui.messages import RowsShown, StoredDataChanged
@@ -50,7 +50,7 @@ COLUMNS = (
     ("screener", "Screener"),
     ("state", "State"),
     ("level", "Level"),
-    ("age", "Age"),
+    ("age", "Waiting"),
 )
 PRIORITY_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green"}
 STATE_CHOICES = [
@@ -193,19 +193,25 @@ class ManagerScreen(ManagerActions, Screen[None]):
         poll_queue(self, services, self.signature, self._load, self._loaded, group="manager-queue")
 
     @staticmethod
-    def _load(services: Services) -> tuple[list[QueueRow], list[str], Any]:
+    def _load(services: Services) -> tuple[list[QueueRow], dict[str, str], Any]:
         signature = services.queue_signature()
-        return services.queue(), [u.username for u in services.screeners()], signature
+        names = {u.username: u.display_name or u.username for u in services.screeners()}
+        return services.queue(), names, signature
 
-    def _loaded(self, loaded: tuple[list[QueueRow], list[str], Any]) -> None:
-        rows, screeners, self.signature = loaded
+    def _loaded(self, loaded: tuple[list[QueueRow], dict[str, str], Any]) -> None:
+        rows, names, self.signature = loaded
         picker = self.query_one("#mq-screener", Select)
-        options = sorted(set(screeners) | {r.assigned_to for r in rows if r.assigned_to})
-        if options != self._screener_options:
-            self._screener_options = options
+        for r in rows:
+            if r.assigned_to:
+                names.setdefault(r.assigned_to, r.assigned_name)
+        # People by the name the contact headers show; the login stays the value filtered on.
+        options = sorted(names.items(), key=lambda item: (item[1].casefold(), item[0]))
+        logins = [login for login, _name in options]
+        if logins != self._screener_options:
+            self._screener_options = logins
             current = picker.value
-            picker.set_options([(literal(name), name) for name in options])
-            if isinstance(current, str) and current in options:
+            picker.set_options([(literal(name), login) for login, name in options])
+            if isinstance(current, str) and current in logins:
                 picker.value = current
         now = self.mash.clock.now()
         fresh = {str(r.id): r for r in rows}
@@ -256,13 +262,13 @@ class ManagerScreen(ManagerActions, Screen[None]):
     def cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
         return (
             Text(row.reference),
-            countdown_text(row.deadline_at, now, self.mash.warning_hours, minutes=True),
+            countdown_text(row.deadline_at, now, self.mash.warning_hours),
             literal(row.child_name),
             priority_text(row.priority),
-            literal(row.assigned_to or "-"),
+            literal(row.assigned_name or "-"),
             state_text(row),
             Text(str(row.level) if row.level is not None else "-"),
-            Text(format_duration(now.replace(second=0, microsecond=0) - row.received_at)),
+            Text(format_span(now - row.received_at)),
         )
 
     def apply(self, now: datetime) -> None:
@@ -323,13 +329,10 @@ class ManagerScreen(ManagerActions, Screen[None]):
         table = self.query_one("#mq-table", DataTable)
         visible = [k for k in self.visible_keys() if k in self.shown]
         deadlines = {k: (self.shown[k].deadline_at, None) for k in visible}
-        tick_countdowns(
-            table, deadlines, "left", now, self.mash.warning_hours, minutes=True, shown=self.lefts
-        )
-        minute = now.replace(second=0, microsecond=0)
+        tick_countdowns(table, deadlines, "left", now, self.mash.warning_hours, shown=self.lefts)
         with self.app.batch_update():
             for key in visible:
-                age = format_duration(minute - self.shown[key].received_at)
+                age = format_span(now - self.shown[key].received_at)
                 if self.ages.get(key) != age:
                     self.ages[key] = age
                     table.update_cell(key, "age", Text(age))

@@ -32,6 +32,7 @@ class QueueRow:
     version: int
     consent_outcome: str | None
     override_pending: bool
+    assigned_name: str = ""  # the screener's display name, as the contact headers show it
 
 
 def queue_signature(session: Session) -> tuple[int, int]:
@@ -59,6 +60,7 @@ def queue(session: Session, *, assigned_to: str | None = None, limit: int = 2000
             col(Contact.state),
             col(Contact.level),
             col(User.username),
+            col(User.display_name),
             col(Contact.received_at),
             col(Contact.deadline_at),
             col(Contact.version),
@@ -82,6 +84,7 @@ def queue(session: Session, *, assigned_to: str | None = None, limit: int = 2000
             state=state,
             level=level,
             assigned_to=username or "",
+            assigned_name=display_name or username or "",
             received_at=received_at,
             deadline_at=deadline_at,
             version=version,
@@ -97,6 +100,7 @@ def queue(session: Session, *, assigned_to: str | None = None, limit: int = 2000
             state,
             level,
             username,
+            display_name,
             received_at,
             deadline_at,
             version,

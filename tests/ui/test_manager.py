@@ -93,8 +93,8 @@ async def test_queue_lists_every_open_contact_nearest_deadline_first(
             queue["override"].reference,
         ]
         late, soon, waiting, override = rows
-        assert late[3:6] == ["AMBER", "scr", "screening"]
-        assert (late[7], late[1]) == ("25h 00m", "LATE -1h 00m")
+        assert late[3:6] == ["AMBER", "Sam Screener", "screening"]  # names, as headers show
+        assert (late[7], late[1]) == ("25h 00m", "LATE by 1h 00m")
         assert soon[3] == "RED" and soon[1] == "SOON 1h 00m"
         assert override[2] == "[bold]Zed[/bold] [@click=app.quit]Q[/]"  # shown literally
         assert override[5] == "screening + override"
@@ -125,7 +125,7 @@ async def test_countdowns_tick_by_cell_and_crossings_notify(
         screen.tick()
         await pilot.pause()
         # ... and at the next minute it moves on, by update_cell.
-        assert str(table.get_cell(first_key, "left")) == "LATE -1h 01m"
+        assert str(table.get_cell(first_key, "left")) == "LATE by 1h 01m"
         assert screen.rebuilds == rebuilds  # no row added or removed by a tick
         assert notes(app) == []
         clock.advance(seconds=-59)  # back to 10:00:01
@@ -160,7 +160,7 @@ async def test_refresh_adds_contacts_from_other_screeners_by_key(
         await settle(pilot)
         rows = table_rows(screen)
         assert len(rows) == 5
-        assert rows[2][0] == new.reference and rows[2][4] == "scr2"  # red: due 13:30
+        assert rows[2][0] == new.reference and rows[2][4] == "Priya Screener"  # red: due 13:30
         after = {row.key.value: row for row in table.ordered_rows}
         assert all(after[key] is before[key] for key in before)  # the old rows were kept
         rebuilds, signature = screen.rebuilds, screen.signature
@@ -306,7 +306,7 @@ async def test_override_and_reassign_from_the_queue(
         assert isinstance(app.screen, ManagerScreen)
         assert services.history(queue["override"].id)[-1].action == "reassign"
         row = next(r for r in table_rows(screen) if r[0] == queue["override"].reference)
-        assert row[4] == "scr2"
+        assert row[4] == "Priya Screener"
 
 
 async def test_contact_detail_shows_record_earlier_contacts_and_history(
