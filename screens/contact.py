@@ -342,7 +342,25 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
             self.save_form(form)
 
     def action_save_step(self) -> None:
+        if self._read_only_said():
+            return
         self.save_form(self.current_form())
+
+    def _read_only_said(self) -> bool:
+        """Say at once that nothing here can be saved, rather than doing nothing."""
+        if self.detail is None or is_editable(self.detail.contact.state):
+            return False
+        where = (
+            "it is with a manager for authorisation"
+            if is_with_manager(self.detail.contact.state)
+            else "it is authorised and has left the MASH"
+        )
+        self.notify(
+            f"{self.detail.contact.reference} is read only: {where}.",
+            title="Not saved",
+            severity="warning",
+        )
+        return True
 
     def save_form(self, form: StepForm, then: Any = None) -> None:
         """Check what can be read here, then let the service judge and record it."""
@@ -504,6 +522,8 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     # ------------------------------------------------------------------ submit
     def action_submit(self) -> None:
         """Record the decision as typed, then send the contact to a manager."""
+        if self._read_only_said():
+            return
         self.action_step("decision")
         self.save_form(self.query_one(DecisionForm), then=self._submit_now)
 

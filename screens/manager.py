@@ -53,6 +53,7 @@ COLUMNS = (
     ("age", "Waiting"),
 )
 PRIORITY_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green"}
+OVERRIDE_FILTER = "override"  # the state filter's choice for rows whose override waits
 STATE_CHOICES = [
     (state.label.capitalize(), state.value)
     for state in (
@@ -61,7 +62,7 @@ STATE_CHOICES = [
         ContactState.RETURNED,
         ContactState.DRAFT,
     )
-]
+] + [("Override to authorise", OVERRIDE_FILTER)]
 PRIORITY_CHOICES = [("Red", "red"), ("Amber", "amber"), ("Green", "green")]
 
 
@@ -236,7 +237,10 @@ class ManagerScreen(ManagerActions, Screen[None]):
         state = self.query_one("#mq-state", Select).value
         priority = self.query_one("#mq-priority", Select).value
         screener = self.query_one("#mq-screener", Select).value
-        if isinstance(state, str) and row.state != state:
+        if state == OVERRIDE_FILTER:
+            if not row.override_pending:
+                return False
+        elif isinstance(state, str) and row.state != state:
             return False
         if isinstance(priority, str) and row.priority != priority:
             return False
@@ -375,7 +379,15 @@ class ManagerScreen(ManagerActions, Screen[None]):
         row = self.shown.get(key) if key is not None else None
         if row is None:
             return None
-        return Target(row.id, row.reference, row.version, row.assigned_to)
+        return Target(
+            row.id,
+            row.reference,
+            row.version,
+            row.assigned_to,
+            state=row.state,
+            consent_outcome=row.consent_outcome,
+            override_pending=row.override_pending,
+        )
 
     def changed(self) -> None:
         self.reload()
