@@ -24,13 +24,17 @@ from mash_tui.domain.deadlines import ClockState, clock_state
 from mash_tui.domain.states import ContactState, is_with_manager, label_of
 from mash_tui.messages import RowsShown, StoredDataChanged
 from mash_tui.widgets import (
+    Column,
     LiveRows,
     Tick,
     countdown_text,
+    cut,
+    lay_out,
     literal,
     live_table,
     poll_queue,
     selected_key,
+    short_reference,
     tick_countdowns,
 )
 
@@ -41,17 +45,23 @@ if TYPE_CHECKING:
     from mash_tui.app import MashApp
     from mash_tui.services import QueueRow, Services
 
-# Time left comes second so it is never the column a narrow terminal cuts off.
+# Time left comes second so it is never the column a narrow terminal cuts off. Below
+# NARROW_BELOW columns the short headers and widths apply, explained by LEGEND.
 COLUMNS = (
-    ("ref", "Reference"),
-    ("left", "Time left"),
-    ("child", "Child"),
-    ("priority", "RAG"),
-    ("screener", "Screener"),
-    ("state", "State"),
-    ("level", "Level"),
-    ("age", "Waiting"),
+    Column("ref", "Reference", "Ref", 7),
+    Column("left", "Time left", "Left", 14),
+    Column("child", "Child", "Child"),
+    Column("priority", "RAG", "RAG", 3),
+    Column("screener", "Screener", "Screener", 9),
+    Column("state", "State", "State", 13),
+    Column("level", "Level", "Lvl", 3),
+    Column("age", "Waiting", "Waiting", 7),
 )
+LEGEND = (
+    "Ref = reference (MASH- left off)  Left = time left  Lvl = Level of Need  "
+    "RAG = RED/AMB/GRN  OVR = consent override to authorise  Waiting = time since received"
+)
+NARROW_RAG = {"red": "RED", "amber": "AMB", "green": "GRN"}
 PRIORITY_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green"}
 OVERRIDE_FILTER = "override"  # the state filter's choice for rows whose override waits
 STATE_CHOICES = [
@@ -66,16 +76,19 @@ STATE_CHOICES = [
 PRIORITY_CHOICES = [("Red", "red"), ("Amber", "amber"), ("Green", "green")]
 
 
-def priority_text(priority: str) -> Text:
-    """The RAG word in capitals, coloured too, so it reads in any theme."""
-    return Text(priority.upper(), style=PRIORITY_STYLES.get(priority, ""))
+def priority_text(priority: str, narrow: bool = False) -> Text:
+    """The RAG word in capitals, coloured too, so it reads in any theme (RED/AMB/GRN if narrow)."""
+    word = priority.upper()
+    return Text(
+        NARROW_RAG.get(priority, word) if narrow else word, style=PRIORITY_STYLES.get(priority, "")
+    )
 
 
-def state_text(row: QueueRow) -> Text:
+def state_text(row: QueueRow, narrow: bool = False) -> Text:
     """The contact's state, flagging an override that still needs a manager."""
     words = label_of(row.state)
     if row.override_pending:
-        words += " + override"
+        words += "+OVR" if narrow else " + override"
     bold = is_with_manager(row.state) or row.override_pending
     return Text(words, style="bold" if bold else "")
 
@@ -126,8 +139,10 @@ class ManagerScreen(ManagerActions, Screen[None]):
         super().__init__()
         self.all_rows: dict[str, QueueRow] = {}
         self.live: LiveRows[QueueRow] = LiveRows(
-            [key for key, _label in COLUMNS], lambda row: row.reference, "ref"
+            [column.key for column in COLUMNS], self._sort_text, "ref"
         )
+        self.narrow: bool | None = None  # laid out for a narrow terminal (None: not yet)
+        self.child_width: int | None = None  # the child column's width when narrow
         self._screener_options: list[str] | None = None
         self.clock_states: dict[str, ClockState] = {}
         self.ages: dict[str, str] = {}
@@ -147,6 +162,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
                 yield Tick("Late/soon only (w)", id="mq-urgent", compact=True)
             table: DataTable[Any] = DataTable(id="mq-table", cursor_type="row", zebra_stripes=True)
             yield table
+            yield Static(LEGEND, id="mq-legend", markup=False)
             with Horizontal(id="mq-buttons"):
                 yield Button("Authorise", id="mq-authorise", variant="primary", compact=True)
                 yield Button("Return", id="mq-return", compact=True)
@@ -158,8 +174,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#mq-table", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        self._lay_out()
         self.set_interval(1.0, self.tick)
         self.set_interval(live_table.REFRESH_SECONDS, self.poll)
         self.reload()
@@ -168,6 +183,30 @@ class ManagerScreen(ManagerActions, Screen[None]):
     def on_screen_resume(self) -> None:
         if self.loaded:
             self.reload()
+
+    def on_resize(self) -> None:
+        if self.narrow is not None and self._lay_out() and self.loaded:
+            self.apply(self.mash.clock.now())  # every row again, in the new layout
+
+    def _lay_out(self) -> bool:
+        """Columns for the terminal's width; whether the layout changed (the rows went too)."""
+        narrow = self.app.size.width < live_table.NARROW_BELOW
+        if narrow == self.narrow:
+            return False
+        self.narrow = narrow
+        table = self.query_one("#mq-table", DataTable)
+        room = self.app.size.width - 2  # the body's padding
+        rest = lay_out(table, COLUMNS, room, narrow)
+        self.child_width = rest if narrow else None
+        self.live.shown.clear()
+        self.lefts.clear()
+        self.ages.clear()
+        self.query_one("#mq-legend").display = narrow
+        return True
+
+    def _sort_text(self, row: QueueRow) -> str:
+        """The reference as the Ref column shows it, which is what the table sorts by."""
+        return short_reference(row.reference, bool(self.narrow))
 
     @property
     def shown(self) -> dict[str, QueueRow]:
@@ -264,13 +303,15 @@ class ManagerScreen(ManagerActions, Screen[None]):
 
     # ------------------------------------------------------------------ the table
     def cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
+        narrow = bool(self.narrow)
+        width = self.child_width
         return (
-            Text(row.reference),
+            Text(short_reference(row.reference, narrow)),
             countdown_text(row.deadline_at, now, self.mash.warning_hours),
-            literal(row.child_name),
-            priority_text(row.priority),
-            literal(row.assigned_name or "-"),
-            state_text(row),
+            cut(literal(row.child_name), width),
+            priority_text(row.priority, narrow),
+            cut(literal(row.assigned_name or "-"), 9 if narrow else None),
+            state_text(row, narrow),
             Text(str(row.level) if row.level is not None else "-"),
             Text(format_span(now - row.received_at)),
         )

@@ -238,14 +238,20 @@ async def test_refusal_is_shown_in_the_services_words(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ManagerScreen)
-        await move_to(pilot, screen, queue["late"].reference)
-        await pilot.press("a", "y")
+        # What the queue can tell is refused at once (tests/ui/test_dialogs.py); what only
+        # the service can tell, such as another manager acting first, comes back in its words.
+        waiting = services.get(queue["waiting"].id)
+        await move_to(pilot, screen, waiting.reference)
+        await pilot.press("a")
+        await settle(pilot)
+        services.return_contact("admin", waiting.id or 0, waiting.version, "Another look, please.")
+        await pilot.press("y")
         await settle(pilot)
         assert (
-            f"{queue['late'].reference}: record whether consent to share was sought and given first"
-            in notes(app)
-        )
-        assert services.get(queue["late"].id).state == ContactState.SCREENING
+            f"{waiting.reference} was changed by someone else while you were working; "
+            "your text is kept: reload the contact and save again"
+        ) in notes(app)
+        assert services.get(waiting.id or 0).state == ContactState.RETURNED
 
 
 async def test_return_keeps_the_comment_until_it_is_accepted(
