@@ -132,3 +132,21 @@ async def test_a_contact_returned_while_open_becomes_editable(
         assert not screen.query_one("#contact-banner").display
         assert not screen.query_one("#save-consent").disabled
         assert "Please say who sought consent." in str(screen.query_one("#ch-returned").render())
+
+
+async def test_signs_of_safety_questions_are_whole_at_80x24(
+    services: Services, clock: FrozenClock
+) -> None:
+    contact = prepared(services, clock, level=2)
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_contact(pilot, contact.id)
+        await pilot.press("f7")
+        await settle(pilot)
+        worried = next(
+            f for f in app.screen.query(".sos .field") if getattr(f, "key", "") == "sos_worried"
+        )
+        label = worried.query_one(".field-label")
+        lines = [strip.text for strip in label.render_lines(label.region.reset_offset)]
+        assert " ".join(" ".join(lines).split()) == "What are we worried about?"
+        assert label.region.right <= worried.region.right  # inside its column, not cut off
