@@ -102,7 +102,11 @@ def test_manager_queue_at_80x24_shows_every_column(
     term = start(opened, tmp_path, url, "mgr")
     # Narrow, the Ref column leaves off the "MASH-" every reference starts with (see LEGEND).
     made = {key: reference.removeprefix("MASH-") for key, reference in made.items()}
-    shown = term.wait_until(lambda t: all(r in t for r in made.values()), "the queue's rows")
+    # The rows and the legend under them: the whole queue painted, not a frame half way.
+    shown = term.wait_until(
+        lambda t: all(r in t for r in made.values()) and "Waiting = time since" in t,
+        "the queue's rows and its legend",
+    )
     header = next(line for line in shown.splitlines() if "Ref" in line and "Left" in line)
     for title in ("Ref", "Left", "Child", "RAG", "Screener", "State", "Lvl", "Waiting"):
         assert title in header, (title, header)
@@ -122,7 +126,10 @@ def test_my_contacts_at_80x24_shows_every_column(
 ) -> None:
     url, made = team
     term = start(opened, tmp_path, url, "scr")
-    shown = term.wait_until(lambda t: all(r in t for r in made.values()), "the screener's rows")
+    shown = term.wait_until(
+        lambda t: all(r in t for r in made.values()) and "OVR = consent override" in t,
+        "the screener's rows and the legend",
+    )
     header = next(line for line in shown.splitlines() if "Reference" in line)
     for title in ("Time left", "Reference", "RAG", "Child", "State", "Level"):
         assert title in header, (title, header)
