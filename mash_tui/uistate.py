@@ -7,13 +7,13 @@ paint and easy to test on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mash_tui.domain.clock import (
-    format_duration,
-    format_hms,
+    format_left,
     format_local,
+    format_span,
     parse_day,
     parse_local,
 )
@@ -64,22 +64,25 @@ class Countdown:
 
     state: ClockState
     word: str
-    hms: str
+    left: timedelta  # negative once the deadline has passed
     stopped: bool = False
 
     @property
     def cell(self) -> str:
-        """Compact form for a table column: a word then HH:MM:SS."""
-        return f"{self.word:<5}{self.hms}"
+        """Compact form for a table column: a word then whole minutes ('LATE by 6h 38m')."""
+        return f"{self.word:<5}{format_left(self.left)}"
 
     @property
     def long(self) -> str:
-        """Sentence form for a contact's own header."""
+        """Sentence form for a contact's own header, to the second, truncated like the cell."""
+        span = format_span(self.left, seconds=True)
         if self.stopped:  # authorised: say how it ended, not a time left
-            if self.hms.startswith("-"):
-                return f"{self.hms[1:]} after its deadline"
-            return f"with {self.hms} to spare"
-        return f"{self.hms} left ({STATE_LONG[self.state]})"
+            if self.left < timedelta(0):
+                return f"{span} after its deadline"
+            return f"with {span} to spare"
+        if self.left < timedelta(0):
+            return f"by {span} ({STATE_LONG[self.state]})"
+        return f"{span} left ({STATE_LONG[self.state]})"
 
 
 def countdown(
@@ -87,21 +90,11 @@ def countdown(
     now: datetime,
     warning_hours: float,
     stopped_at: datetime | None = None,
-    *,
-    minutes: bool = False,
 ) -> Countdown:
-    """The countdown for a deadline, frozen at the stop time once a contact is authorised.
-
-    With `minutes`, the time left is whole minutes counted from the start of the current
-    minute, so every row of a long queue changes text together, once a minute (one
-    repaint) while the state word still changes at the exact second.
-    """
+    """The countdown for a deadline, frozen at the stop time once a contact is authorised."""
     state = clock_state(deadline, now, warning_hours, stopped_at)
-    if minutes:
-        start = stopped_at if stopped_at is not None else now.replace(second=0, microsecond=0)
-        return Countdown(state, STATE_WORDS[state], format_duration(time_left(deadline, start)))
     left = time_left(deadline, stopped_at if stopped_at is not None else now)
-    return Countdown(state, STATE_WORDS[state], format_hms(left), stopped_at is not None)
+    return Countdown(state, STATE_WORDS[state], left, stopped_at is not None)
 
 
 # ------------------------------------------------------------------ dates typed by people

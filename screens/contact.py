@@ -24,6 +24,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from mash_tui.domain import rules
 from mash_tui.domain.clock import to_local
 from mash_tui.domain.errors import first_line
 from mash_tui.domain.states import is_editable, is_returned, is_with_manager, label_of
@@ -37,6 +38,8 @@ from mash_tui.widgets import (
     ServiceCaller,
     first_field,
     focus_now,
+    live_table,
+    poll_queue,
 )
 
 from .commands import PaletteCommand, ScreenCommands
@@ -145,6 +148,8 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         self._last_saved: dict[str, Any] | None = None
         self._finished = False
         self._filling = False
+        self._signature: Any = None  # the queue signature the shown record was read at
+        self._consent_blocked: StepForm | None = None  # a form showing "consent first"
 
     @property
     def mash(self) -> MashApp:
@@ -169,6 +174,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         if services is not None:
             self.query_one(LevelForm).set_framework(services.framework)
         self.reload()
+        self.set_interval(live_table.REFRESH_SECONDS, self.poll)
 
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
@@ -179,6 +185,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         self.call_service(self._load, services, identity.login, done=self._loaded, group="load")
 
     def _load(self, services: Services, login: str) -> tuple[ContactDetail, Any]:
+        self._signature = services.queue_signature()  # first, so a later change moves it
         detail = services.detail(self.contact_id)
         draft = None
         if self.restore is None:
@@ -217,6 +224,10 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         self._refresh_level(detail)
         if first_load:
             self.focus_step()  # filled now: what is typed from here on is kept
+        self._show_read_only(detail)
+        self._clear_stale(detail)
+
+    def _show_read_only(self, detail: ContactDetail) -> None:
         read_only = not is_editable(detail.contact.state)
         for form in self.forms():
             form.set_read_only(read_only)
@@ -226,6 +237,8 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
                 if is_with_manager(detail.contact.state)
                 else "Authorised: the contact has left the MASH. Read only."
             )
+        else:
+            self.banner(None)
 
     def _done_filling(self) -> None:
         self._filling = False
@@ -331,13 +344,33 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
             self.save_form(form)
 
     def action_save_step(self) -> None:
+        if self._read_only_said():
+            return
         self.save_form(self.current_form())
+
+    def _read_only_said(self) -> bool:
+        """Say at once that nothing here can be saved, rather than doing nothing."""
+        if self.detail is None or is_editable(self.detail.contact.state):
+            return False
+        where = (
+            "it is with a manager for authorisation"
+            if is_with_manager(self.detail.contact.state)
+            else "it is authorised and has left the MASH"
+        )
+        self.notify(
+            f"{self.detail.contact.reference} is read only: {where}.",
+            title="Not saved",
+            severity="warning",
+        )
+        return True
 
     def save_form(self, form: StepForm, then: Any = None) -> None:
         """Check what can be read here, then let the service judge and record it."""
         if self.version is None:
             return
         value, errors = form.build()
+        if self._consent_blocked is form:
+            self._consent_blocked = None
         if value is None:
             form.show_errors(errors)
             return
@@ -380,12 +413,55 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
         self.call_service(services.detail, self.contact_id, done=self._header_only, group="load")
 
     def _header_only(self, detail: ContactDetail) -> None:
-        self.detail = detail
         self.version = detail.contact.version
+        self._show_stored(detail)
+
+    def _show_stored(self, detail: ContactDetail) -> None:
+        """What others may change (state, override status, checks, level), leaving typed text."""
+        self.detail = detail
         self.query_one(ContactHeader).show(detail)
         self.query_one(ConsentForm).show_status(detail)
         self.query_one(ConsentForm).show_checks(detail)
         self._refresh_level(detail)
+        self._clear_stale(detail)
+
+    def _clear_stale(self, detail: ContactDetail) -> None:
+        """Take down a "consent first" refusal once the stored consent settles it."""
+        c = detail.contact
+        settled = not rules.check_consent_settled(
+            c.consent_outcome, c.override_grounds, c.override_rationale, c.override_authorised_by_id
+        )
+        if settled and self._consent_blocked is not None:
+            self._consent_blocked.clear_errors()
+            self._consent_blocked = None
+
+    # ------------------------------------------------------------------ live refresh
+    def poll(self) -> None:
+        """Every few seconds, read the record again only if anybody changed anything."""
+        services = self.mash.services
+        if services is None or self.detail is None or self._finished:
+            return
+        poll_queue(self, services, self._signature, self._read, self._refreshed, group="poll")
+
+    def _read(self, services: Services) -> tuple[Any, ContactDetail]:
+        signature = services.queue_signature()
+        return signature, services.detail(self.contact_id)
+
+    def _refreshed(self, read: tuple[Any, ContactDetail]) -> None:
+        """Someone changed the contact: show it, and fill the forms only if nothing can be typed."""
+        signature, detail = read
+        self._signature = signature
+        if self.detail is None or self._finished:
+            return
+        if detail.contact.version == self.detail.contact.version:
+            return  # the change was to another contact
+        if not is_editable(self.detail.contact.state):
+            self._loaded((detail, None))  # read only until now: nothing typed to keep
+            return
+        # The version the forms were filled at stays: a save over it is judged field by field.
+        self._show_stored(detail)
+        if not is_editable(detail.contact.state):
+            self._show_read_only(detail)  # submitted elsewhere: nothing here can be saved now
 
     def _refused(self, form: StepForm, exc: BaseException) -> None:
         from mash_tui.domain.errors import (
@@ -405,6 +481,7 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
             self.banner(f"{exc.message} (Ctrl+R reloads; your text stays in the draft)")
         elif isinstance(exc, ConsentRequired):
             form.show_errors({"": exc.message})
+            self._consent_blocked = form
         elif isinstance(exc, MashError):
             form.show_errors({exc.field or "": exc.message})
         else:
@@ -447,6 +524,8 @@ class ContactScreen(DraftAutosave, ServiceCaller, Screen[None]):
     # ------------------------------------------------------------------ submit
     def action_submit(self) -> None:
         """Record the decision as typed, then send the contact to a manager."""
+        if self._read_only_said():
+            return
         self.action_step("decision")
         self.save_form(self.query_one(DecisionForm), then=self._submit_now)
 

@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Static
 
 from mash_tui.domain.clock import format_local
 from mash_tui.uistate import draft_title
-from mash_tui.widgets import ServiceCaller, literal
+from mash_tui.widgets import ConfirmModal, ServiceCaller, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
@@ -95,8 +95,22 @@ class DraftsModal(ServiceCaller, ModalScreen[None]):
         identity = self.mash.identity
         if draft is None or services is None or identity is None:
             return
-        self.call_service(
-            services.discard_draft, identity.login, draft.id, done=lambda _: self._gone(draft.id)
+        login = identity.login
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    services.discard_draft, login, draft.id, done=lambda _: self._gone(draft.id)
+                )
+
+        title = draft_title(draft.kind, draft.payload)
+        self.app.push_screen(
+            ConfirmModal(
+                f"Discard this draft ({title})? What it holds cannot be brought back.",
+                yes="Discard (y)",
+                no="Keep (n)",
+            ),
+            answered,
         )
 
     def _gone(self, draft_id: int) -> None:

@@ -20,7 +20,9 @@ from textual.widgets import (
 
 from mash_tui.domain import codes
 from mash_tui.domain.clock import parse_day
+from mash_tui.domain.linking import CHILD_DETAILS, merge_known_child
 from mash_tui.domain.matching import ChildQuery
+from mash_tui.domain.states import label_of
 from mash_tui.messages import Edited
 from mash_tui.uistate import (
     age_text,
@@ -35,6 +37,17 @@ from mash_tui.widgets import (
     field_rows,
     literal,
 )
+
+# How the known-child note names a detail.
+LABELS = {
+    "date_of_birth": "date of birth",
+    "gender": "gender",
+    "ethnicity": "ethnicity",
+    "address": "address",
+    "postcode": "postcode",
+    "school": "school",
+    "nhs_number": "NHS number",
+}
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
@@ -64,6 +77,7 @@ class ChildForm(ServiceCaller, Vertical):
         self.values = {**blank_child(), **values}
         self.linked_id: int | None = self.values.get("existing_child_id")
         self.linked_label: str = str(self.values.get("linked_label", ""))
+        self.kept: list[str] = []  # details typed that differ from the linked child's record
         self._lookup_timer: Timer | None = None
         self.matches: list[Any] = []
         self.earlier: list[Any] = []
@@ -266,7 +280,7 @@ class ChildForm(ServiceCaller, Vertical):
                 concern = " ".join(e.concern.split())[:50]
                 lines.append(
                     f" {flag} {e.reference} {e.received_at:%d/%m/%Y} {level} "
-                    f"{e.next_step or e.state}: {concern}"
+                    f"{label_of(e.next_step or e.state)}: {concern}"
                 )
             earlier.set_text("\n".join(lines))
             earlier.set_class(bool(repeats), "-repeat")
@@ -281,6 +295,7 @@ class ChildForm(ServiceCaller, Vertical):
             event.stop()
             self.linked_id = None
             self.linked_label = ""
+            self.kept = []
             self._show_link()
             self.lookup()
             self.post_message(Edited())
@@ -294,15 +309,36 @@ class ChildForm(ServiceCaller, Vertical):
             return
         self.linked_id = child_id
         self.linked_label = f"{child.unique_id}: {child.first_name} {child.last_name}"
+        self._fill_from_known(child)
         self._show_link()
         self._show_matches()
         self.post_message(Edited())
+
+    def _fill_from_known(self, child: Any) -> None:
+        """Fill the blanks from the known record; keep, and say so, what was typed differently."""
+        known = {name: getattr(child, name, None) for name in CHILD_DETAILS}
+        known["date_of_birth"] = show_day(known["date_of_birth"])
+        fill, changed = merge_known_child(known, self.payload())
+        for name, value in fill.items():
+            widget = self.query_one(f"#c{self.index}-{name}")
+            if isinstance(widget, Select):
+                widget.value = value
+            elif isinstance(widget, Input):
+                widget.value = str(value)
+        self.kept = sorted(changed)
 
     def _show_link(self) -> None:
         linked = self.query_one(f"#c{self.index}-linked", Literal)
         unlink = self.query_one(f"#c{self.index}-unlink", Button)
         if self.linked_id is not None:
-            linked.set_text(f"Linked to known child {self.linked_label}")
+            kept = self.kept
+            note = (
+                f"; the record will be updated with the {', '.join(LABELS[k] for k in kept)} "
+                "you typed"
+                if kept
+                else ""
+            )
+            linked.set_text(f"Linked to known child {self.linked_label}{note}")
             linked.display = True
             unlink.display = True
         else:

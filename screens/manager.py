@@ -19,18 +19,22 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Select, Static
 
-from mash_tui.domain.clock import format_duration
+from mash_tui.domain.clock import format_span
 from mash_tui.domain.deadlines import ClockState, clock_state
 from mash_tui.domain.states import ContactState, is_with_manager, label_of
 from mash_tui.messages import RowsShown, StoredDataChanged
 from mash_tui.widgets import (
+    Column,
     LiveRows,
     Tick,
     countdown_text,
+    cut,
+    lay_out,
     literal,
     live_table,
     poll_queue,
     selected_key,
+    short_reference,
     tick_countdowns,
 )
 
@@ -41,18 +45,25 @@ if TYPE_CHECKING:
     from mash_tui.app import MashApp
     from mash_tui.services import QueueRow, Services
 
-# Time left comes second so it is never the column a narrow terminal cuts off.
+# Time left comes second so it is never the column a narrow terminal cuts off. Below
+# NARROW_BELOW columns the short headers and widths apply, explained by LEGEND.
 COLUMNS = (
-    ("ref", "Reference"),
-    ("left", "Time left"),
-    ("child", "Child"),
-    ("priority", "RAG"),
-    ("screener", "Screener"),
-    ("state", "State"),
-    ("level", "Level"),
-    ("age", "Age"),
+    Column("ref", "Reference", "Ref", 7),
+    Column("left", "Time left", "Left", 14),
+    Column("child", "Child", "Child"),
+    Column("priority", "RAG", "RAG", 3),
+    Column("screener", "Screener", "Screener", 9),
+    Column("state", "State", "State", 13),
+    Column("level", "Level", "Lvl", 3),
+    Column("age", "Waiting", "Waiting", 7),
 )
+LEGEND = (
+    "Ref = reference (MASH- left off)  Left = time left  Lvl = Level of Need  "
+    "RAG = RED/AMB/GRN  OVR = consent override to authorise  Waiting = time since received"
+)
+NARROW_RAG = {"red": "RED", "amber": "AMB", "green": "GRN"}
 PRIORITY_STYLES = {"red": "bold red", "amber": "bold yellow", "green": "green"}
+OVERRIDE_FILTER = "override"  # the state filter's choice for rows whose override waits
 STATE_CHOICES = [
     (state.label.capitalize(), state.value)
     for state in (
@@ -61,20 +72,23 @@ STATE_CHOICES = [
         ContactState.RETURNED,
         ContactState.DRAFT,
     )
-]
+] + [("Override to authorise", OVERRIDE_FILTER)]
 PRIORITY_CHOICES = [("Red", "red"), ("Amber", "amber"), ("Green", "green")]
 
 
-def priority_text(priority: str) -> Text:
-    """The RAG word in capitals, coloured too, so it reads in any theme."""
-    return Text(priority.upper(), style=PRIORITY_STYLES.get(priority, ""))
+def priority_text(priority: str, narrow: bool = False) -> Text:
+    """The RAG word in capitals, coloured too, so it reads in any theme (RED/AMB/GRN if narrow)."""
+    word = priority.upper()
+    return Text(
+        NARROW_RAG.get(priority, word) if narrow else word, style=PRIORITY_STYLES.get(priority, "")
+    )
 
 
-def state_text(row: QueueRow) -> Text:
+def state_text(row: QueueRow, narrow: bool = False) -> Text:
     """The contact's state, flagging an override that still needs a manager."""
     words = label_of(row.state)
     if row.override_pending:
-        words += " + override"
+        words += "+OVR" if narrow else " + override"
     bold = is_with_manager(row.state) or row.override_pending
     return Text(words, style="bold" if bold else "")
 
@@ -125,8 +139,10 @@ class ManagerScreen(ManagerActions, Screen[None]):
         super().__init__()
         self.all_rows: dict[str, QueueRow] = {}
         self.live: LiveRows[QueueRow] = LiveRows(
-            [key for key, _label in COLUMNS], lambda row: row.reference, "ref"
+            [column.key for column in COLUMNS], self._sort_text, "ref"
         )
+        self.narrow: bool | None = None  # laid out for a narrow terminal (None: not yet)
+        self.child_width: int | None = None  # the child column's width when narrow
         self._screener_options: list[str] | None = None
         self.clock_states: dict[str, ClockState] = {}
         self.ages: dict[str, str] = {}
@@ -145,6 +161,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
                 yield Tick("Late/soon only (w)", id="mq-urgent", compact=True)
             table: DataTable[Any] = DataTable(id="mq-table", cursor_type="row", zebra_stripes=True)
             yield table
+            yield Static(LEGEND, id="mq-legend", markup=False)
             with Horizontal(id="mq-buttons"):
                 yield Button("Authorise", id="mq-authorise", variant="primary", compact=True)
                 yield Button("Return", id="mq-return", compact=True)
@@ -156,8 +173,7 @@ class ManagerScreen(ManagerActions, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#mq-table", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        self._lay_out()
         self.set_interval(1.0, self.tick)
         self.set_interval(live_table.REFRESH_SECONDS, self.poll)
         self.reload()
@@ -166,6 +182,30 @@ class ManagerScreen(ManagerActions, Screen[None]):
     def on_screen_resume(self) -> None:
         if self.loaded:
             self.reload()
+
+    def on_resize(self) -> None:
+        if self.narrow is not None and self._lay_out() and self.loaded:
+            self.apply(self.mash.clock.now())  # every row again, in the new layout
+
+    def _lay_out(self) -> bool:
+        """Columns for the terminal's width; whether the layout changed (the rows went too)."""
+        narrow = self.app.size.width < live_table.NARROW_BELOW
+        if narrow == self.narrow:
+            return False
+        self.narrow = narrow
+        table = self.query_one("#mq-table", DataTable)
+        room = self.app.size.width - 2  # the body's padding
+        rest = lay_out(table, COLUMNS, room, narrow)
+        self.child_width = rest if narrow else None
+        self.live.shown.clear()
+        self.lefts.clear()
+        self.ages.clear()
+        self.query_one("#mq-legend").display = narrow
+        return True
+
+    def _sort_text(self, row: QueueRow) -> str:
+        """The reference as the Ref column shows it, which is what the table sorts by."""
+        return short_reference(row.reference, bool(self.narrow))
 
     @property
     def shown(self) -> dict[str, QueueRow]:
@@ -192,19 +232,25 @@ class ManagerScreen(ManagerActions, Screen[None]):
         poll_queue(self, services, self.signature, self._load, self._loaded, group="manager-queue")
 
     @staticmethod
-    def _load(services: Services) -> tuple[list[QueueRow], list[str], Any]:
+    def _load(services: Services) -> tuple[list[QueueRow], dict[str, str], Any]:
         signature = services.queue_signature()
-        return services.queue(), [u.username for u in services.screeners()], signature
+        names = {u.username: u.display_name or u.username for u in services.screeners()}
+        return services.queue(), names, signature
 
-    def _loaded(self, loaded: tuple[list[QueueRow], list[str], Any]) -> None:
-        rows, screeners, self.signature = loaded
+    def _loaded(self, loaded: tuple[list[QueueRow], dict[str, str], Any]) -> None:
+        rows, names, self.signature = loaded
         picker = self.query_one("#mq-screener", Select)
-        options = sorted(set(screeners) | {r.assigned_to for r in rows if r.assigned_to})
-        if options != self._screener_options:
-            self._screener_options = options
+        for r in rows:
+            if r.assigned_to:
+                names.setdefault(r.assigned_to, r.assigned_name)
+        # People by the name the contact headers show; the login stays the value filtered on.
+        options = sorted(names.items(), key=lambda item: (item[1].casefold(), item[0]))
+        logins = [login for login, _name in options]
+        if logins != self._screener_options:
+            self._screener_options = logins
             current = picker.value
-            picker.set_options([(literal(name), name) for name in options])
-            if isinstance(current, str) and current in options:
+            picker.set_options([(literal(name), login) for login, name in options])
+            if isinstance(current, str) and current in logins:
                 picker.value = current
         now = self.mash.clock.now()
         fresh = {str(r.id): r for r in rows}
@@ -229,7 +275,10 @@ class ManagerScreen(ManagerActions, Screen[None]):
         state = self.query_one("#mq-state", Select).value
         priority = self.query_one("#mq-priority", Select).value
         screener = self.query_one("#mq-screener", Select).value
-        if isinstance(state, str) and row.state != state:
+        if state == OVERRIDE_FILTER:
+            if not row.override_pending:
+                return False
+        elif isinstance(state, str) and row.state != state:
             return False
         if isinstance(priority, str) and row.priority != priority:
             return False
@@ -253,15 +302,17 @@ class ManagerScreen(ManagerActions, Screen[None]):
 
     # ------------------------------------------------------------------ the table
     def cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
+        narrow = bool(self.narrow)
+        width = self.child_width
         return (
-            Text(row.reference),
-            countdown_text(row.deadline_at, now, self.mash.warning_hours, minutes=True),
-            literal(row.child_name),
-            priority_text(row.priority),
-            literal(row.assigned_to or "-"),
-            state_text(row),
+            Text(short_reference(row.reference, narrow)),
+            countdown_text(row.deadline_at, now, self.mash.warning_hours),
+            cut(literal(row.child_name), width),
+            priority_text(row.priority, narrow),
+            cut(literal(row.assigned_name or "-"), 9 if narrow else None),
+            state_text(row, narrow),
             Text(str(row.level) if row.level is not None else "-"),
-            Text(format_duration(now.replace(second=0, microsecond=0) - row.received_at)),
+            Text(format_span(now - row.received_at)),
         )
 
     def apply(self, now: datetime) -> None:
@@ -320,13 +371,10 @@ class ManagerScreen(ManagerActions, Screen[None]):
         table = self.query_one("#mq-table", DataTable)
         visible = [k for k in self.visible_keys() if k in self.shown]
         deadlines = {k: (self.shown[k].deadline_at, None) for k in visible}
-        tick_countdowns(
-            table, deadlines, "left", now, self.mash.warning_hours, minutes=True, shown=self.lefts
-        )
-        minute = now.replace(second=0, microsecond=0)
+        tick_countdowns(table, deadlines, "left", now, self.mash.warning_hours, shown=self.lefts)
         with self.app.batch_update():
             for key in visible:
-                age = format_duration(minute - self.shown[key].received_at)
+                age = format_span(now - self.shown[key].received_at)
                 if self.ages.get(key) != age:
                     self.ages[key] = age
                     table.update_cell(key, "age", Text(age))
@@ -369,7 +417,15 @@ class ManagerScreen(ManagerActions, Screen[None]):
         row = self.shown.get(key) if key is not None else None
         if row is None:
             return None
-        return Target(row.id, row.reference, row.version, row.assigned_to)
+        return Target(
+            row.id,
+            row.reference,
+            row.version,
+            row.assigned_to,
+            state=row.state,
+            consent_outcome=row.consent_outcome,
+            override_pending=row.override_pending,
+        )
 
     def changed(self) -> None:
         self.reload()

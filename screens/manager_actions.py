@@ -19,14 +19,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
 
+from mash_tui.domain import rules
 from mash_tui.domain.errors import ValidationFailed, first_line
 from mash_tui.domain.oversight import AMENDABLE_LABELS, parse_amendment
-from mash_tui.domain.states import ConsentOutcome, needs_override
+from mash_tui.domain.states import ConsentOutcome, ContactState, needs_override, why_not_move
 from mash_tui.widgets import Literal, ServiceCaller, literal
 
 if TYPE_CHECKING:
     from mash_tui.app import MashApp
     from mash_tui.services import Services
+
+AUTHORISED = ContactState.AUTHORISED
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class Target:
     reference: str
     version: int
     assigned_to: str = ""
+    # What the screen showing it already knows, so a dialog that cannot succeed is not opened.
+    state: str = ""
+    consent_outcome: str | None = None
+    override_pending: bool | None = None  # None: not known until the contact is read
 
 
 class ReturnModal(ServiceCaller, ModalScreen[bool]):
@@ -348,9 +355,17 @@ class ManagerActions(ServiceCaller):
         if ready is None:
             return
         services, _login, target = ready
+        if target.state and self._cannot(target.reference, why_not_move(target.state, AUTHORISED)):
+            return
         self.call_service(
             services.get, target.id, done=lambda c: self._confirm_authorise(c, target)
         )
+
+    def _cannot(self, reference: str, why: str) -> bool:
+        """Say at once why an act cannot succeed (and open no dialog for it)."""
+        if why:
+            self.mash.notify(f"{reference} {why}.", title="Not possible", severity="warning")
+        return bool(why)
 
     def _confirm_authorise(self, contact: Any, target: Target) -> None:
         """Show what is being authorised, so nobody approves a decision they have not read,
@@ -358,6 +373,19 @@ class ManagerActions(ServiceCaller):
         services = self.mash.services
         login = self._login()
         if services is None or login is None:
+            return
+        if self._cannot(target.reference, why_not_move(contact.state, AUTHORISED)):
+            return
+        unsettled = rules.check_consent_settled(
+            contact.consent_outcome,
+            contact.override_grounds,
+            contact.override_rationale,
+            contact.override_authorised_by_id,
+        )
+        if self._cannot(
+            target.reference,
+            f"cannot be authorised: {''.join(unsettled.values())}" if unsettled else "",
+        ):
             return
 
         def send(note: str) -> Any:
@@ -393,6 +421,15 @@ class ManagerActions(ServiceCaller):
         if ready is None:
             return
         services, _login, target = ready
+        if target.override_pending is False:  # the list already shows none waits
+            already = needs_override(target.consent_outcome)
+            self._cannot(
+                target.reference,
+                "has its consent override authorised already"
+                if already
+                else "has no consent override to authorise",
+            )
+            return
         self.call_service(services.get, target.id, done=lambda c: self._confirm_override(c, target))
 
     def _confirm_override(self, contact: Any, target: Target) -> None:
@@ -400,10 +437,13 @@ class ManagerActions(ServiceCaller):
         login = self._login()
         if services is None or login is None:
             return
-        if not needs_override(contact.consent_outcome):
-            self.mash.notify(
-                f"{target.reference} has no consent override to authorise.", severity="warning"
-            )
+        problems = rules.check_override_authorisable(
+            contact.consent_outcome,
+            contact.override_grounds,
+            contact.override_rationale,
+            contact.override_authorised_by_id,
+        )
+        if self._cannot(target.reference, next(iter(problems.values()), "")):
             return
         outcome = ConsentOutcome(contact.consent_outcome).label.lower()
         question = (

@@ -26,10 +26,13 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from mash_tui.domain.states import is_returned, label_of, was_reassigned
 from mash_tui.messages import RowsShown, ServicesReady, StoredDataChanged
 from mash_tui.widgets import (
+    Column,
     Literal,
     LiveRows,
     ServiceCaller,
     countdown_text,
+    cut,
+    lay_out,
     literal,
     live_table,
     poll_queue,
@@ -43,15 +46,17 @@ if TYPE_CHECKING:
     from mash_tui.app import MashApp
     from mash_tui.services import QueueRow, Services
 
-# Time left comes first so it is never the column cut off on a narrow terminal.
+# Time left comes first so it is never the column cut off on a narrow terminal; there the
+# columns get these widths and the child's name takes the rest.
 COLUMNS = (
-    ("left", "Time left"),
-    ("ref", "Reference"),
-    ("priority", "RAG"),
-    ("child", "Child"),
-    ("state", "State"),
-    ("level", "Level"),
+    Column("left", "Time left", "Time left", 14),
+    Column("ref", "Reference", "Reference", 12),
+    Column("priority", "RAG", "RAG", 5),
+    Column("child", "Child", "Child"),
+    Column("state", "State", "State", 13),
+    Column("level", "Level", "Level", 5),
 )
+LEGEND = "OVR = consent override waiting for a manager's authorisation"
 
 
 @dataclass
@@ -94,8 +99,10 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.live: LiveRows[QueueRow] = LiveRows(
-            [key for key, _label in COLUMNS], lambda row: row.reference, "ref"
+            [column.key for column in COLUMNS], lambda row: row.reference, "ref"
         )
+        self.narrow: bool | None = None  # laid out for a narrow terminal (None: not yet)
+        self.child_width: int | None = None
         self.comments: dict[int, str] = {}
         self.loaded = False
         self.signature: Any = None  # the queue signature the shown rows were read at
@@ -110,6 +117,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
                 id="my-contacts", cursor_type="row", zebra_stripes=True
             )
             yield table
+            yield Static(LEGEND, id="my-legend", markup=False)
             yield Literal("", id="return-comment", classes="returned")
             with Horizontal(classes="button-bar"):
                 yield Button("New contact (n)", id="new", variant="primary")
@@ -131,9 +139,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
         )
 
     def on_mount(self) -> None:
-        table = self.query_one("#my-contacts", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
+        self._lay_out()
         self.query_one("#return-comment").display = False
         self.set_interval(1.0, self.tick)
         self.reload()
@@ -141,6 +147,24 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     def on_screen_resume(self) -> None:
         if self.loaded:
             self.reload()
+
+    def on_resize(self) -> None:
+        if self.narrow is not None and self._lay_out() and self.loaded:
+            self.reload()  # every row again, in the new layout
+
+    def _lay_out(self) -> bool:
+        """Columns for the terminal's width; whether the layout changed (the rows went too)."""
+        narrow = self.app.size.width < live_table.NARROW_BELOW
+        if narrow == self.narrow:
+            return False
+        self.narrow = narrow
+        table = self.query_one("#my-contacts", DataTable)
+        room = self.app.size.width - 2  # the body's padding
+        rest = lay_out(table, COLUMNS, room, narrow)
+        self.child_width = rest if narrow else None
+        self.live.shown.clear()
+        self.query_one("#my-legend").display = narrow
+        return True
 
     @property
     def rows(self) -> dict[str, QueueRow]:
@@ -261,7 +285,7 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
     def _cells(self, row: QueueRow, now: datetime) -> tuple[Any, ...]:
         state = label_of(row.state)
         if row.override_pending:
-            state += " (consent override pending)"
+            state += "+OVR" if self.narrow else " (consent override pending)"
         return (
             countdown_text(row.deadline_at, now, self.mash.warning_hours),
             Text(row.reference),
@@ -271,12 +295,14 @@ class MyContactsScreen(ServiceCaller, Screen[None]):
             Text(str(row.level) if row.level is not None else "-"),
         )
 
-    @staticmethod
-    def _child_cell(row: QueueRow) -> Text:
-        """The child's name as typed, marked REPEAT when they had a contact in the year before."""
-        cell = literal(row.child_name)
-        if row.repeats:
-            cell.append("  REPEAT", style="bold")
+    def _child_cell(self, row: QueueRow) -> Text:
+        """The child's name as typed (cut to a narrow column), marked REPEAT when they had a
+        contact in the year before; the mark is never the part cut off."""
+        mark = "  REPEAT" if row.repeats else ""
+        width = self.child_width
+        cell = cut(literal(row.child_name), None if width is None else max(width - len(mark), 4))
+        if mark:
+            cell.append(mark, style="bold")
         return cell
 
     def tick(self) -> None:

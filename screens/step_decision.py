@@ -101,6 +101,12 @@ class DecisionForm(StepForm):
                 f"'{NEXT_STEPS[step]}': say why this is the right step."
             )
             box.display = True
+        elif self.level is not None and step:
+            # A step that fits needs no justification: the box and its refusal go (any text
+            # typed in it stays in the hidden box and the draft, and comes back with a misfit).
+            box.remove_class("-forced")
+            self.field_map()["mismatch_justification"].set_error(None)
+            box.display = False
         else:
             box.display = bool(
                 self.query_one("#mismatch_justification", TextArea).text.strip()

@@ -24,7 +24,9 @@ __all__ = [
     "ensure_utc",
     "format_duration",
     "format_hms",
+    "format_left",
     "format_local",
+    "format_span",
     "local_date",
     "local_to_utc",
     "parse_local",
@@ -237,6 +239,29 @@ def format_duration(delta: timedelta) -> str:
         return f"{sign}{hours}h {minutes:02d}m"
     days, hours = divmod(hours, 24)
     return f"{sign}{days}d {hours:02d}h"
+
+
+def format_span(delta: timedelta, *, seconds: bool = False) -> str:
+    """A length of time, unsigned: '6h 38m' (or '6h 38m 05s'), '4d 06h' from 100 hours.
+
+    Truncated towards zero, like every other duration here, so a list and a contact's
+    header showing the same clock never disagree; under a minute without seconds is '<1m'.
+    """
+    _sign, total = _split(delta)
+    minutes_total, secs = divmod(total, 60)
+    hours, minutes = divmod(minutes_total, 60)
+    if hours >= 100:
+        days, hours = divmod(hours, 24)
+        return f"{days}d {hours:02d}h"
+    if seconds:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    return "<1m" if minutes_total == 0 else f"{hours}h {minutes:02d}m"
+
+
+def format_left(delta: timedelta, *, seconds: bool = False) -> str:
+    """Time left on a clock, the one wording every screen uses: '5h 23m', 'by 6h 38m' once past."""
+    span = format_span(delta, seconds=seconds)
+    return f"by {span}" if _split(delta)[0] else span
 
 
 def format_hms(delta: timedelta) -> str:

@@ -115,6 +115,22 @@ def can_move(current: ContactState | str, target: ContactState | str) -> bool:
     return ContactState(target) in TRANSITIONS[ContactState(current)]
 
 
+def why_not_move(current: ContactState | str, target: ContactState | str) -> str:
+    """Why a contact may not make a move, in the words a screener or manager uses ("" if it may)."""
+    now, to = ContactState(current), ContactState(target)
+    if to in TRANSITIONS[now]:
+        return ""
+    if now is ContactState.AUTHORISED:
+        return "is already authorised: it has left the MASH"
+    if to is ContactState.AUTHORISED or to is ContactState.RETURNED:
+        if now is ContactState.RETURNED:
+            return "was returned to its screener and has not been submitted again yet"
+        return "has not been submitted for authorisation yet: its screener is still working on it"
+    if to is ContactState.AWAITING_AUTHORISATION and now is ContactState.AWAITING_AUTHORISATION:
+        return "has already been submitted and is waiting for a manager"
+    return f"cannot go from {now.label} to {to.label}"
+
+
 def is_open(state: ContactState | str) -> bool:
     """Whether the contact is still at the front door (its clock is running)."""
     return ContactState(state) in OPEN_STATES

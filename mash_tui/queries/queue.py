@@ -36,6 +36,7 @@ class QueueRow:
     child_id: int = 0
     # Earlier contacts about the child in the 12 months before (read when asked for).
     repeats: int = 0
+    assigned_name: str = ""  # the screener's display name, as the contact headers show it
 
 
 def queue_signature(session: Session) -> tuple[int, int]:
@@ -70,6 +71,7 @@ def queue(
             col(Contact.state),
             col(Contact.level),
             col(User.username),
+            col(User.display_name),
             col(Contact.received_at),
             col(Contact.deadline_at),
             col(Contact.version),
@@ -94,6 +96,7 @@ def queue(
             state=state,
             level=level,
             assigned_to=username or "",
+            assigned_name=display_name or username or "",
             received_at=received_at,
             deadline_at=deadline_at,
             version=version,
@@ -110,6 +113,7 @@ def queue(
             state,
             level,
             username,
+            display_name,
             received_at,
             deadline_at,
             version,

@@ -10,6 +10,7 @@ from mash_tui.domain.clock import ensure_utc
 from mash_tui.domain.deadlines import Priority, deadline_for
 from mash_tui.domain.errors import ValidationFailed
 from mash_tui.domain.inputs import ChildInput, HouseholdInput, IntakeInput
+from mash_tui.domain.linking import CHILD_DETAILS, merge_known_child
 from mash_tui.domain.states import ContactState
 from mash_tui.store.audit import snapshot
 from mash_tui.store.tables import Child, Contact, Family, HouseholdMember, User, new_row
@@ -97,6 +98,7 @@ def _child(tx: Tx, data: ChildInput, user: User) -> Child:
         child = tx.get(Child, data.existing_child_id)
         if child is None:
             raise ValidationFailed({"existing_child_id": "that child record no longer exists"})
+        _bring_up_to_date(tx, child, data, user)
         return child
     first_name, last_name = data.first_name.strip() or "Unborn", data.last_name.strip()
     postcode = data.postcode.strip().upper()
@@ -124,6 +126,35 @@ def _child(tx: Tx, data: ChildInput, user: User) -> Child:
     tx.add(child)
     tx.created(user, "child", child)
     return child
+
+
+def _bring_up_to_date(tx: Tx, child: Child, data: ChildInput, user: User) -> None:
+    """Store on the known child what this contact says differently (a new school, say)."""
+    typed = {name: getattr(data, name) for name in CHILD_DETAILS}
+    _fill, changed = merge_known_child(snapshot(child, list(CHILD_DETAILS)), typed)
+    if data.unborn:
+        changed.pop("date_of_birth", None)
+    if not changed:
+        return
+    before = snapshot(child, sorted(changed))
+    for name, value in changed.items():
+        if name == "postcode":
+            value = str(value).strip().upper()
+        elif name == "nhs_number":
+            value = normal.nhs_number(str(value))
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(child, name, value)
+    tx.audit(
+        user.username,
+        "update",
+        "child",
+        str(child.id),
+        None,
+        before,
+        snapshot(child, sorted(changed)),
+        "new details given in a contact about this child",
+    )
 
 
 def complete_intake(tx: Tx, actor: str, contact_id: int, version: int | None) -> Contact:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from sqlmodel import col, select
+
 from mash_tui.domain import rules
 from mash_tui.domain.clock import ensure_utc
 from mash_tui.domain.errors import JustificationRequired, ValidationFailed
 from mash_tui.domain.inputs import ConsentInput, DecisionInput, LevelInput, PartnerCheckInput
 from mash_tui.domain.states import ConsentOutcome, ContactState, NextStep, needs_override
 from mash_tui.store.audit import snapshot
-from mash_tui.store.tables import Contact, PartnerCheck
+from mash_tui.store.tables import AuditEntry, Contact, PartnerCheck
 from mash_tui.usecases.guards import (
     refuse,
     require_assigned,
@@ -43,6 +47,51 @@ DECISION_FIELDS = [
     "decided_at",
     "decided_by_id",
 ]
+# What each step's save is written over: a change to one of these by someone else since the
+# screener opened the contact makes their save stale; any other change (a manager authorising
+# the override, the referrer told) does not. A decision is also judged against the level.
+CONSENT_EDITS = frozenset(CONSENT_FIELDS) - {
+    "consent_recorded_at",
+    "override_authorised_by_id",
+    "override_authorised_at",
+}
+LEVEL_EDITS = frozenset({"framework_id", "framework_version", "level", "level_rationale"})
+DECISION_EDITS = frozenset(DECISION_FIELDS) | {"level"}
+# Audit entries about a contact that record no save of it (its version did not move).
+NOT_SAVES = frozenset({"create", "import", "import_undone"})
+
+
+def changed_since(tx: Tx, contact: Contact, version: int) -> set[str] | None:
+    """The fields others' saves changed after `version`, or None when the trail cannot say.
+
+    Every save of a contact bumps its version by one and audits the fields it changed, so
+    the saves after the first `version - 1` are exactly the ones the screener has not seen.
+    """
+    rows = tx.session.exec(
+        select(AuditEntry.action, AuditEntry.before, AuditEntry.after)
+        .where(col(AuditEntry.contact_id) == contact.id, AuditEntry.entity == "contact")
+        .order_by(col(AuditEntry.id))
+    ).all()
+    saves = [(before, after) for action, before, after in rows if action not in NOT_SAVES]
+    if not 1 <= version < contact.version or len(saves) != contact.version - 1:
+        return None  # a history that does not add up: treat every field as changed
+    changed: set[str] = set()
+    for before, after in saves[version - 1 :]:
+        changed |= set(before or {}) | set(after or {})
+    return changed
+
+
+def load_for_step(
+    tx: Tx, contact_id: int, version: int | None, editing: Collection[str]
+) -> Contact:
+    """The contact a step is saved over, refused as stale only if what it edits moved since."""
+    contact = tx.load(contact_id, None)
+    if version is None or contact.version == version:
+        return contact
+    changed = changed_since(tx, contact, version)
+    if changed is None or not changed.isdisjoint(editing):
+        tx.load(contact_id, version)  # refuses with the one "changed by someone else" message
+    return contact
 
 
 def record_consent(
@@ -50,7 +99,7 @@ def record_consent(
 ) -> Contact:
     """Record consent, or the grounds and rationale for proceeding without it."""
     user = tx.person(actor)
-    contact = tx.load(contact_id, version)
+    contact = load_for_step(tx, contact_id, version, CONSENT_EDITS)
     require_assigned(user, contact)
     require_editable(contact)
     refuse(rules.check_consent(consent))
@@ -106,7 +155,7 @@ def set_level(
 ) -> Contact:
     """Record the Level of Need against the framework in force, keeping its version."""
     user = tx.person(actor)
-    contact = tx.load(contact_id, version)
+    contact = load_for_step(tx, contact_id, version, LEVEL_EDITS)
     require_assigned(user, contact)
     require_editable(contact)
     refuse(rules.check_level(choice, tx.framework))
@@ -123,7 +172,7 @@ def record_decision(
 ) -> Contact:
     """The next step with its analysis; consent must be settled first."""
     user = tx.person(actor)
-    contact = tx.load(contact_id, version)
+    contact = load_for_step(tx, contact_id, version, DECISION_EDITS)
     require_assigned(user, contact)
     require_editable(contact)
     require_consent(contact)

@@ -31,7 +31,14 @@ from mash_tui.domain.errors import (
 )
 from mash_tui.domain.levels import Framework
 from mash_tui.domain.oversight import OversightPolicy
-from mash_tui.domain.states import ContactState, Role, can_move, is_open, role_at_least
+from mash_tui.domain.states import (
+    ContactState,
+    Role,
+    can_move,
+    is_open,
+    role_at_least,
+    why_not_move,
+)
 from mash_tui.store import audit
 from mash_tui.store.bulk import insert_rows
 from mash_tui.store.lock import Ids, Sequences, writer_session
@@ -196,10 +203,7 @@ class Tx:
         """Move a contact to another state, refusing a move its life does not allow."""
         current = ContactState(contact.state)
         if not can_move(current, to):
-            raise InvalidTransition(
-                f"{contact.reference} cannot go from {current.value.replace('_', ' ')} "
-                f"to {to.value.replace('_', ' ')}"
-            )
+            raise InvalidTransition(f"{contact.reference} {why_not_move(current, to)}")
         assert contact.id is not None and actor.id is not None
         # Written with the other new rows when the transaction ends (see finish).
         self.insert(

@@ -25,10 +25,14 @@ from mash_tui.widgets.forms import (
     is_field,
 )
 from mash_tui.widgets.live_table import (
+    Column,
     LiveRows,
     RowChanges,
+    cut,
+    lay_out,
     poll_queue,
     selected_key,
+    short_reference,
 )
 from mash_tui.widgets.modals import ConfirmModal, ErrorModal
 from mash_tui.widgets.text import Literal, literal
@@ -38,6 +42,7 @@ __all__ = [
     "STATE_STYLES",
     "Choice",
     "Choices",
+    "Column",
     "ConfirmModal",
     "CountdownLabel",
     "DraftAutosave",
@@ -51,13 +56,16 @@ __all__ = [
     "ServiceCaller",
     "Tick",
     "countdown_text",
+    "cut",
     "field_rows",
     "first_field",
     "focus_now",
     "is_field",
+    "lay_out",
     "literal",
     "poll_queue",
     "selected_key",
+    "short_reference",
     "tick_countdowns",
     "widget_report",
 ]

@@ -42,11 +42,9 @@ def countdown_text(
     now: datetime,
     warning_hours: float,
     stopped_at: datetime | None = None,
-    *,
-    minutes: bool = False,
 ) -> Text:
-    """A countdown cell: word plus HH:MM:SS (or whole minutes), styled to read in any theme."""
-    shown = countdown(deadline, now, warning_hours, stopped_at, minutes=minutes)
+    """A countdown cell: the word and the whole minutes left, styled to read in any theme."""
+    shown = countdown(deadline, now, warning_hours, stopped_at)
     style = f"{STATE_STYLES[shown.state]} {STATE_COLOURS[shown.state]}".strip()
     return Text(shown.cell, style=style)
 
@@ -58,7 +56,6 @@ def tick_countdowns(
     now: datetime,
     warning_hours: float,
     *,
-    minutes: bool = False,
     shown: dict[str, Text] | None = None,
 ) -> int:
     """Refresh only the countdown cells of a table, by row key, without rebuilding it.
@@ -70,7 +67,7 @@ def tick_countdowns(
     updated = 0
     with table.app.batch_update():
         for row_key, (deadline, stopped) in deadlines.items():
-            cell = countdown_text(deadline, now, warning_hours, stopped, minutes=minutes)
+            cell = countdown_text(deadline, now, warning_hours, stopped)
             if shown is not None and shown.get(row_key) == cell:
                 continue
             try:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from rich.text import Text
 from textual.widgets import DataTable
 
 from mash_tui.widgets.calls import ServiceCaller
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from mash_tui.services import Services
 
 REFRESH_SECONDS = 5.0  # how often a live list asks whether the queue moved
+NARROW_BELOW = 100  # terminals narrower than this get the short headers and computed widths
+SCROLLBAR = 2  # room kept for the vertical scrollbar a long list shows
 R = TypeVar("R")
 T = TypeVar("T")
 
@@ -81,6 +84,52 @@ class LiveRows(Generic[R]):
                 position = {self.reference(wanted[k]): i for i, k in enumerate(order)}
                 table.sort(self.sort_column, key=lambda ref: position.get(str(ref), 0))
         return changes
+
+
+@dataclass(frozen=True)
+class Column:
+    """A live table's column: its header on a wide terminal and, on a narrow one, a short
+    header (explained in the screen's legend) and a content width; width 0 takes the rest."""
+
+    key: str
+    label: str
+    short: str
+    width: int = 0
+
+
+def cut(text: Text, width: int | None) -> Text:
+    """A cell's text cut to a narrow column's width with an ellipsis (whole when wide)."""
+    if width is not None and text.cell_len > width:
+        text = text.copy()
+        text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def short_reference(reference: str, narrow: bool) -> str:
+    """The reference as a narrow list shows it: its number, without the 'MASH-' every one has."""
+    return reference.removeprefix("MASH-") if narrow else reference
+
+
+def lay_out(table: DataTable[Any], columns: Sequence[Column], room: int, narrow: bool) -> int:
+    """Make the table's columns for the room it has; returns the flexible column's width.
+
+    On a narrow terminal every column gets a fixed width (its content and one space) so
+    that together they fit `room` and none is pushed off screen; the flexible column (the
+    child's name) takes what is left, and its text is cut to that width with an ellipsis.
+    Wide terminals keep Textual's own widths and padding. The rows go with the columns.
+    """
+    table.clear(columns=True)
+    if not narrow:
+        table.cell_padding = 1
+        for column in columns:
+            table.add_column(column.label, key=column.key)
+        return 0
+    table.cell_padding = 0
+    fixed = sum(column.width + 1 for column in columns if column.width)
+    rest = max(8, room - SCROLLBAR - fixed - 1)
+    for column in columns:
+        table.add_column(column.short, key=column.key, width=(column.width or rest) + 1)
+    return rest
 
 
 def selected_key(table: DataTable[Any]) -> str | None:

@@ -17,6 +17,7 @@ from mash_tui.domain.clock import (
     ensure_utc,
     format_duration,
     format_hms,
+    format_left,
     format_local,
     local_date,
     local_to_utc,
@@ -338,3 +339,17 @@ def test_days_outside_the_supported_years_are_one_clear_message() -> None:
     with pytest.raises(ValueError, match="out of range"):
         parse_day("01/01/0001")
     assert parse_day("03/09/2016") == date(2016, 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("delta", "minutes", "seconds"),
+    [
+        (timedelta(hours=5, minutes=23, seconds=11), "5h 23m", "5h 23m 11s"),
+        (-timedelta(hours=6, minutes=38, seconds=5), "by 6h 38m", "by 6h 38m 05s"),
+        (timedelta(seconds=30), "<1m", "0h 00m 30s"),
+        (-timedelta(microseconds=1), "by <1m", "by 0h 00m 00s"),
+        (timedelta(hours=123, minutes=4), "5d 03h", "5d 03h"),
+    ],
+)
+def test_format_left(delta: timedelta, minutes: str, seconds: str) -> None:
+    assert (format_left(delta), format_left(delta, seconds=True)) == (minutes, seconds)

@@ -497,9 +497,9 @@ def test_within_target_matches_target_deadline(
 @pytest.mark.parametrize(
     ("stopped_after", "cell", "long"),
     [
-        (timedelta(hours=1, minutes=22, seconds=28), "done 22:37:32", "with 22:37:32 to spare"),
-        (timedelta(hours=25), "LATE -01:00:00", "01:00:00 after its deadline"),
-        (None, "ok   23:00:00", "23:00:00 left (on time)"),
+        (timedelta(hours=1, minutes=22, seconds=28), "done 22h 37m", "with 22h 37m 32s to spare"),
+        (timedelta(hours=25), "LATE by 1h 00m", "1h 00m 00s after its deadline"),
+        (None, "ok   23h 00m", "23h 00m 00s left (on time)"),
     ],
 )
 def test_countdown_words_for_running_and_authorised_contacts(
@@ -513,4 +513,29 @@ def test_countdown_words_for_running_and_authorised_contacts(
     now = received + timedelta(hours=1)
     stopped = received + stopped_after if stopped_after is not None else None
     shown = countdown(deadline, now, 4, stopped)
+    assert (shown.cell, shown.long) == (cell, long)
+
+
+@pytest.mark.parametrize(
+    ("left", "cell", "long"),
+    [
+        # One form for a passed deadline, never a negative time "left".
+        (
+            -timedelta(hours=6, minutes=38, seconds=5),
+            "LATE by 6h 38m",
+            "by 6h 38m 05s (deadline passed)",
+        ),
+        (-timedelta(seconds=20), "LATE by <1m", "by 0h 00m 20s (deadline passed)"),
+        # The list and the header truncate alike: 00:02:06 left is 2 minutes in both.
+        (timedelta(minutes=2, seconds=6), "SOON 0h 02m", "0h 02m 06s left (deadline near)"),
+        (timedelta(seconds=59), "SOON <1m", "0h 00m 59s left (deadline near)"),
+    ],
+)
+def test_countdown_reads_the_same_in_lists_and_headers(
+    left: timedelta, cell: str, long: str
+) -> None:
+    from mash_tui.uistate import countdown
+
+    now = datetime(2026, 11, 17, 10, 0, 30, tzinfo=UTC)
+    shown = countdown(now + left, now, 4)
     assert (shown.cell, shown.long) == (cell, long)

@@ -101,8 +101,8 @@ async def test_countdown_ticks_update_cells_without_rebuilding(
         screen = app.screen
         assert isinstance(screen, MyContactsScreen)
         table = screen.query_one("#my-contacts", DataTable)
-        assert str(table.get_cell(str(red.id), "left")) == "SOON 03:00:00"
-        assert str(table.get_cell(str(amber.id), "left")) == "ok   23:00:00"
+        assert str(table.get_cell(str(red.id), "left")) == "SOON 3h 00m"
+        assert str(table.get_cell(str(amber.id), "left")) == "ok   23h 00m"
 
         calls: list[str] = []
         original_clear, original_add = table.clear, table.add_row
@@ -121,17 +121,17 @@ async def test_countdown_ticks_update_cells_without_rebuilding(
         clock.advance(seconds=1)
         screen.tick()
         await pilot.pause()
-        assert str(table.get_cell(str(red.id), "left")) == "SOON 02:59:59"
-        assert str(table.get_cell(str(amber.id), "left")) == "ok   22:59:59"
+        assert str(table.get_cell(str(red.id), "left")) == "SOON 2h 59m"
+        assert str(table.get_cell(str(amber.id), "left")) == "ok   22h 59m"
 
         clock.advance(hours=4)
         screen.tick()
         await pilot.pause()
         late = table.get_cell(str(red.id), "left")
         assert isinstance(late, Text)
-        assert late.plain == "LATE -01:00:01"
+        assert late.plain == "LATE by 1h 00m"
         assert "reverse" in str(late.style)  # readable without colour
-        assert str(table.get_cell(str(amber.id), "left")) == "ok   18:59:59"
+        assert str(table.get_cell(str(amber.id), "left")) == "ok   18h 59m"
         assert calls == []  # ticks never clear or re-add rows
 
 

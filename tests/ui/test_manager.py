@@ -93,8 +93,8 @@ async def test_queue_lists_every_open_contact_nearest_deadline_first(
             queue["override"].reference,
         ]
         late, soon, waiting, override = rows
-        assert late[3:6] == ["AMBER", "scr", "screening"]
-        assert (late[7], late[1]) == ("25h 00m", "LATE -1h 00m")
+        assert late[3:6] == ["AMBER", "Sam Screener", "screening"]  # names, as headers show
+        assert (late[7], late[1]) == ("25h 00m", "LATE by 1h 00m")
         assert soon[3] == "RED" and soon[1] == "SOON 1h 00m"
         assert override[2] == "[bold]Zed[/bold] [@click=app.quit]Q[/]"  # shown literally
         assert override[5] == "screening + override"
@@ -125,7 +125,7 @@ async def test_countdowns_tick_by_cell_and_crossings_notify(
         screen.tick()
         await pilot.pause()
         # ... and at the next minute it moves on, by update_cell.
-        assert str(table.get_cell(first_key, "left")) == "LATE -1h 01m"
+        assert str(table.get_cell(first_key, "left")) == "LATE by 1h 01m"
         # No row added, removed or drawn anew by a tick.
         assert all(row is rows_before[key] for key, row in table.rows.items())
         assert table.rows.keys() == rows_before.keys()
@@ -162,7 +162,7 @@ async def test_refresh_adds_contacts_from_other_screeners_by_key(
         await settle(pilot)
         rows = table_rows(screen)
         assert len(rows) == 5
-        assert rows[2][0] == new.reference and rows[2][4] == "scr2"  # red: due 13:30
+        assert rows[2][0] == new.reference and rows[2][4] == "Priya Screener"  # red: due 13:30
         after = {row.key.value: row for row in table.ordered_rows}
         assert all(after[key] is before[key] for key in before)  # the old rows were kept
         signature = screen.signature
@@ -243,20 +243,24 @@ async def test_refusal_is_shown_in_the_services_words(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ManagerScreen)
-        await move_to(pilot, screen, queue["late"].reference)
+        # What the queue can tell is refused at once (tests/ui/test_dialogs.py); what only
+        # the service can tell, such as another manager acting first, comes back in its words.
+        waiting = services.get(queue["waiting"].id)
+        await move_to(pilot, screen, waiting.reference)
         await pilot.press("a")
         await settle(pilot)
+        services.return_contact("admin", waiting.id or 0, waiting.version, "Another look, please.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
         if isinstance(app.screen, NoteModal):  # the refusal comes inline, the note kept
-            await pilot.press("ctrl+s")
-            await settle(pilot)
             shown = str(app.screen.query_one("#note-error").render())
-        else:  # refused before the dialog opens
+        else:
             shown = " ".join(notes(app))
         assert (
-            f"{queue['late'].reference}: record whether consent to share was sought and given first"
-            in shown
-        )
-        assert services.get(queue["late"].id).state == ContactState.SCREENING
+            f"{waiting.reference} was changed by someone else while you were working; "
+            "your text is kept: reload the contact and save again"
+        ) in shown
+        assert services.get(waiting.id or 0).state == ContactState.RETURNED
 
 
 async def test_return_keeps_the_comment_until_it_is_accepted(
@@ -317,7 +321,7 @@ async def test_override_and_reassign_from_the_queue(
         assert isinstance(app.screen, ManagerScreen)
         assert services.history(queue["override"].id)[-1].action == "reassign"
         row = next(r for r in table_rows(screen) if r[0] == queue["override"].reference)
-        assert row[4] == "scr2"
+        assert row[4] == "Priya Screener"
 
 
 async def test_contact_detail_shows_record_earlier_contacts_and_history(

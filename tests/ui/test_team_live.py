@@ -132,7 +132,7 @@ async def test_manager_screen_shows_another_screeners_work_without_restart(
         clock.advance(timedelta(seconds=1))
         new = create(screener, "scr2")
         await wait_until(pilot, app, lambda rows: new.reference in rows)
-        assert shown(app)[new.reference][3:6] == ["AMBER", "scr2", "screening"]
+        assert shown(app)[new.reference][3:6] == ["AMBER", "Priya Screener", "screening"]
 
         # A change to it (now red) is shown in place.
         clock.advance(timedelta(seconds=1))

@@ -344,7 +344,7 @@ async def test_full_contact_from_intake_to_submission(services: Services) -> Non
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ContactScreen)
-        assert "SOON 04:00:00 left" in str(screen.query_one("#ch-countdown").render())
+        assert "SOON 4h 00m 00s left" in str(screen.query_one("#ch-countdown").render())
 
         choose_outcome(app, "given")
         set_input(app, "#sought_by", "Sam Screener")

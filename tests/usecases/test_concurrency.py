@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +31,7 @@ from team_support import (
 
 from mash_tui.domain.clock import FrozenClock
 from mash_tui.domain.errors import StaleVersion
-from mash_tui.domain.inputs import ChildInput
+from mash_tui.domain.inputs import ChildInput, ConsentInput, LevelInput
 from mash_tui.services import Services
 from mash_tui.store.engine import make_engine
 from mash_tui.store.tables import AuditEntry, Contact, Family
@@ -144,13 +145,30 @@ VERSIONED = [
 ]
 
 
+# A screening step's save is stale only when someone else changed what that step edits: the
+# change made in between is then another save of the same step, with other values.
+STEP_CONFLICTS: dict[str, Callable[[Services, Contact], Contact]] = {
+    "record_consent": lambda s, c: s.record_consent(
+        "scr2", cid(c), c.version, ConsentInput("given", "Kim", "Aunt", "in person")
+    ),
+    "set_level": lambda s, c: s.set_level(
+        "scr2", cid(c), c.version, LevelInput(2, "Emerging needs one agency can meet alone.")
+    ),
+    "record_decision": lambda s, c: s.record_decision(
+        "scr2", cid(c), c.version, replace(decision(), analysis="Another view entirely.")
+    ),
+}
+
+
 def test_every_versioned_call_refuses_a_stale_version(services: Services, second: Services) -> None:
     """Whatever the second person was doing, an out-of-date save changes nothing."""
     wrong: dict[str, str] = {}
     for kind in VERSIONED:
         contact, call = prepare(kind, services)
-        # Someone else saves in between (a harmless change that bumps the version).
-        if contact.state == "authorised":
+        # Someone else saves in between (a change that bumps the version).
+        if kind in STEP_CONFLICTS:
+            bumped = STEP_CONFLICTS[kind](services, contact)
+        elif contact.state == "authorised":
             bumped = services.amend(
                 "mgr", cid(contact), contact.version, {"analysis": "bumped"}, "a test bump"
             )
@@ -173,6 +191,42 @@ def test_every_versioned_call_refuses_a_stale_version(services: Services, second
         call(second, contact, bumped.version)
     assert wrong == {}
     assert services.verify_audit("mgr").ok
+
+
+def test_a_change_to_other_fields_does_not_make_a_step_save_stale(
+    services: Services, second: Services
+) -> None:
+    """The manager authorising the override, or the referrer told, leaves the screener's save."""
+    c = create(services)
+    held = services.record_consent("scr", cid(c), c.version, consent_refused())
+    # The manager acts on the version the screener's open screen holds, bumping it.
+    authorised = second.authorise_override("mgr", cid(held), held.version)
+    assert authorised.version == held.version + 1
+    saved = services.set_level("scr", cid(held), held.version, level())
+    assert saved.version == authorised.version + 1 and saved.level == 3
+    # The same consent saved again over the held version keeps the manager's authorisation.
+    again = services.record_consent("scr", cid(held), held.version, consent_refused())
+    assert again.override_authorised_by_id == authorised.override_authorised_by_id is not None
+    informed = second.record_referrer_informed("mgr", cid(again), again.version)
+    decided_now = services.record_decision("scr", cid(again), again.version, decision())
+    assert decided_now.version == informed.version + 1 and decided_now.next_step == "early_help"
+    # A changed consent over the held version needs a fresh authorisation.
+    changed = services.record_consent("scr", cid(held), held.version, consent_given())
+    assert changed.consent_outcome == "given" and changed.override_authorised_by_id is None
+    assert services.verify_audit("mgr").ok
+
+
+def test_a_level_changed_underneath_makes_the_decision_stale(
+    services: Services, second: Services
+) -> None:
+    c = create(services)
+    c = services.record_consent("scr", cid(c), c.version, consent_given())
+    held = services.set_level("scr", cid(c), c.version, level())
+    second.set_level("scr2", cid(held), held.version, LevelInput(2, "Emerging needs, one agency."))
+    before = audit_count(services)
+    with pytest.raises(StaleVersion):
+        services.record_decision("scr", cid(held), held.version, decision())
+    assert audit_count(services) == before
 
 
 def test_versioned_list_covers_every_method_with_a_version() -> None:

@@ -427,8 +427,13 @@ def test_return_then_resubmit(services: Services, clock: FrozenClock) -> None:
 
 def test_state_only_moves_forward(services: Services, clock: FrozenClock) -> None:
     c = decided(services, clock)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         services.authorise("mgr", c.id or 0, c.version)  # not yet submitted
+    # In words a screener uses, not the state codes ("cannot go from screening to authorised").
+    assert refused.value.message == (
+        f"{c.reference} has not been submitted for authorisation yet: "
+        "its screener is still working on it"
+    )
     with pytest.raises(InvalidTransition):
         services.return_contact("mgr", c.id or 0, c.version, "Not submitted yet")
     c = services.submit("scr", c.id or 0, c.version)
