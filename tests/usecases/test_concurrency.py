@@ -149,13 +149,13 @@ VERSIONED = [
 # change made in between is then another save of the same step, with other values.
 STEP_CONFLICTS: dict[str, Callable[[Services, Contact], Contact]] = {
     "record_consent": lambda s, c: s.record_consent(
-        "scr2", cid(c), c.version, ConsentInput("given", "Kim", "Aunt", "in person")
+        "mgr", cid(c), c.version, ConsentInput("given", "Kim", "Aunt", "in person")
     ),
     "set_level": lambda s, c: s.set_level(
-        "scr2", cid(c), c.version, LevelInput(2, "Emerging needs one agency can meet alone.")
+        "mgr", cid(c), c.version, LevelInput(2, "Emerging needs one agency can meet alone.")
     ),
     "record_decision": lambda s, c: s.record_decision(
-        "scr2", cid(c), c.version, replace(decision(), analysis="Another view entirely.")
+        "mgr", cid(c), c.version, replace(decision(), analysis="Another view entirely.")
     ),
 }
 
@@ -222,7 +222,7 @@ def test_a_level_changed_underneath_makes_the_decision_stale(
     c = create(services)
     c = services.record_consent("scr", cid(c), c.version, consent_given())
     held = services.set_level("scr", cid(c), c.version, level())
-    second.set_level("scr2", cid(held), held.version, LevelInput(2, "Emerging needs, one agency."))
+    second.set_level("mgr", cid(held), held.version, LevelInput(2, "Emerging needs, one agency."))
     before = audit_count(services)
     with pytest.raises(StaleVersion):
         services.record_decision("scr", cid(held), held.version, decision())
