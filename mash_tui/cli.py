@@ -117,15 +117,16 @@ def cmd_users_add(rt: Runtime, args: argparse.Namespace) -> int:
     login = args.db_login or ""
     if rt.on_server:
         # The person's own login role, in their role's group, before their record exists.
-        from mash_tui.store.pg_roles import NotAllowed, apply, person_sql
+        from mash_tui.store.pg_roles import NotAllowed, apply, groups_exist, person_sql
 
         if actor is not None:
             services.require(actor, Role.MANAGER)
-        statements = person_sql(login or args.username, str(role))
-        try:
-            apply(rt.engine(), statements)
-        except NotAllowed as exc:
-            raise CliError(str(exc)) from None
+        # Before `mash-tui db roles` there are no groups to join: the record alone is made.
+        if groups_exist(rt.engine()):
+            try:
+                apply(rt.engine(), person_sql(login or args.username, str(role)))
+            except NotAllowed as exc:
+                raise CliError(str(exc)) from None
     elif login:
         raise CliError("--db-login is for a shared PostgreSQL database; this is a SQLite file")
     user = services.add_user(actor, args.username, args.name or args.username, role, db_login=login)
